@@ -1,0 +1,1 @@
+"""filmbot: film reviews and recommendations for Discord and the terminal."""

@@ -1,0 +1,103 @@
+"""The film and review model shared by every layer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FilmRef:
+    """A film named by title and year, as in a Keep Exploring list, before it is looked up."""
+
+    title: str
+    year: int | None
+
+    def label(self) -> str:
+        return f"{self.title} ({self.year})" if self.year else self.title
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One part of a review: an optional short heading and its paragraphs."""
+
+    heading: str | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedReview:
+    """What a review file says, before it is stored."""
+
+    title: str
+    year: int | None
+    tagline: str | None
+    sections: tuple[Section, ...]
+    keep_exploring: tuple[FilmRef, ...]
+    director: str | None = None
+    aliases: tuple[str, ...] = ()
+    # A `Summary:` line in the file: the author's own summary wins over the computed one.
+    summary: str | None = None
+
+    @property
+    def ref(self) -> FilmRef:
+        return FilmRef(self.title, self.year)
+
+    def body_text(self) -> str:
+        """Every paragraph of every section, headings left out, blank-line separated."""
+        return "\n\n".join(s.text for s in self.sections if s.text)
+
+    def to_json(self) -> dict[str, object]:
+        """The `filmbot parse --json` shape."""
+        return {
+            "title": self.title,
+            "year": self.year,
+            "tagline": self.tagline,
+            "sections": [{"heading": s.heading, "text": s.text} for s in self.sections],
+            "keep_exploring": [{"title": r.title, "year": r.year} for r in self.keep_exploring],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Film:
+    """A film the catalogue knows: reviewed, or only named (Keep Exploring, a film list)."""
+
+    id: int
+    title: str
+    year: int | None
+    reviewed: bool = False
+    aliases: tuple[str, ...] = ()
+
+    def label(self) -> str:
+        return f"{self.title} ({self.year})" if self.year else self.title
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """A stored review with its film and the films it links to."""
+
+    id: int
+    film: Film
+    tagline: str | None
+    sections: tuple[Section, ...]
+    keep_exploring: tuple[Film, ...]
+    summary: str
+    word_count: int
+    source: str | None
+    content_hash: str
+    added_by: str
+    added_at: datetime
+    updated_at: datetime
+    # Bumped on every change: the optimistic check that stops a lost update.
+    version: int = 1
+    director: str | None = None
+    summary_is_authored: bool = False
+    aliases: tuple[str, ...] = field(default=())
+
+    def body_text(self) -> str:
+        return "\n\n".join(s.text for s in self.sections if s.text)
+
+    @property
+    def reading_minutes(self) -> int:
+        # 230 words a minute is a common figure for adults reading for pleasure.
+        return max(1, round(self.word_count / 230))

@@ -1,0 +1,51 @@
+"""How film titles are written for people and keyed for comparison."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Articles that catalogues move to the end ("Three Musketeers, The").
+ARTICLES = ("the", "a", "an", "le", "la", "les", "l'", "el", "il", "der", "die", "das")
+
+_TRAILING_ARTICLE = re.compile(
+    r"^(?P<rest>.+?),\s*(?P<article>the|a|an|le|la|les|l'|el|il|der|die|das)"
+    r"(?P<after>\s*(?:[:(\-].*)?)$",
+    re.IGNORECASE,
+)
+_LEADING_ARTICLE = re.compile(r"^(?:the|a|an|le|la|les|el|il|der|die|das)\s+|^l'", re.IGNORECASE)
+_NON_WORD = re.compile(r"[^\w\s]+")
+_SPACES = re.compile(r"\s+")
+
+
+def display_title(title: str) -> str:
+    """Write a title as people do: "Three Musketeers, The" becomes "The Three Musketeers".
+
+    Also handles a subtitle after the article ("Host, The: Part 2") and collapses spaces.
+    """
+    text = _SPACES.sub(" ", title.replace("\u00a0", " ")).strip()
+    m = _TRAILING_ARTICLE.match(text)
+    if not m:
+        return text
+    article = m.group("article")
+    article = article[0].upper() + article[1:]
+    joiner = "" if article.endswith("'") else " "
+    return f"{article}{joiner}{m.group('rest')}{m.group('after')}".strip()
+
+
+def fold(text: str) -> str:
+    """Lowercase, strip accents, `&` to "and", punctuation to spaces, single spaces."""
+    text = unicodedata.normalize("NFKD", text.replace("\u00a0", " "))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.casefold().replace("&", " and ")
+    # Apostrophes join ("don't" -> "dont") rather than split, as people type them both ways.
+    text = text.replace("'", "").replace("\u2019", "")
+    text = _NON_WORD.sub(" ", text).replace("_", " ")
+    return _SPACES.sub(" ", text).strip()
+
+
+def title_key(title: str) -> str:
+    """The key two spellings of one title share: folded, article-free, in people's order."""
+    folded = fold(display_title(title))
+    stripped = _LEADING_ARTICLE.sub("", folded, count=1)
+    return stripped or folded
