@@ -1,0 +1,354 @@
+"""Extractive summaries: the few whole sentences of a review that say what the film is and
+what the reviewer thinks of it.
+
+How sentences are scored (each feature is a small number; the sum ranks sentences):
+- verdict cues: evaluative words ("masterpiece", "beautiful", "flawed", "ultimately"...);
+- identity cues: the film's title, "this film is", "directed by", "based on", "follows"...;
+- position: the opening sentence and the last paragraph, where reviewers state a thesis
+  and a conclusion, weigh more;
+- centrality: how many of the review's recurring content words (and the tagline's) the
+  sentence uses, per word, so the sentence is about what the whole review is about;
+- penalties: first-person anecdotes ("I watched this last Tuesday while my neighbour..."),
+  sentences with few content words, fragments without end punctuation, questions, and
+  openers that lean on the previous sentence ("Instead,", "For instance,").
+The best 2 to 4 sentences within the length limits are picked by trying every combination
+of the top-scored candidates, with a bonus for covering both identity and verdict and a
+penalty for repeating the same words; they are returned in text order.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.core.model import Section
+from bot.core.terms import content_words
+from bot.core.titles import display_title, fold
+
+__all__ = ["split_sentences", "summarise"]
+
+# Words followed by a period that never end a sentence: they come before a name or example.
+_NEVER_FINAL = frozenset(
+    {
+        "mr", "mrs", "ms", "mx", "dr", "st", "prof", "sr", "gen", "capt", "col", "lt", "sgt",
+        "rev", "mt", "ft", "fr", "hon", "vs", "v", "e.g", "i.e", "cf", "viz", "approx", "ca",
+        "vol", "ch", "fig", "pp", "dir", "feat", "al",
+    }
+)  # fmt: skip
+# After an initialism ("U.S.", "U.K.") or an initial ("J."), a sentence ends only if the
+# next word is one that commonly starts a sentence; "the U.K. Government" stays whole.
+_SENTENCE_STARTERS = frozenset(
+    {
+        "a", "an", "the", "it", "its", "it's", "this", "that", "these", "those", "there",
+        "here", "i", "we", "you", "he", "she", "they", "but", "and", "so", "yet", "or",
+        "in", "on", "at", "as", "if", "when", "while", "after", "before", "still", "then",
+        "what", "why", "how", "who", "my", "our", "his", "her", "their", "one", "not", "no",
+        "even", "also", "ultimately", "however", "meanwhile", "instead", "for",
+    }
+)  # fmt: skip
+
+_CANDIDATE_END = re.compile(
+    r"(?P<mark>\.{2,}|…|[.!?]+)(?P<close>[\"'”’»)\]]*)(?P<space>\s+)(?=(?P<next>\S+))"
+)
+_INITIALISM = re.compile(r"(?:\b[A-Za-z]\.)+[A-Za-z]$|^[A-Z]$")
+_WORD_BEFORE = re.compile(r"([\w.'’]+)$")
+_LEADING_PUNCT = re.compile(r"^[\"'“‘«(\[]+")
+_BLANK_LINE = re.compile(r"\n\s*\n")
+_SPACES = re.compile(r"\s+")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split prose into sentences, each with its own end punctuation and closing quotes.
+
+    A line break ends a sentence unless the next line starts in lower case (hard-wrapped
+    text). Abbreviations, initials, decimals, ellipses inside a sentence, dashes and
+    parentheses do not end one. Whitespace inside a sentence is collapsed to single spaces.
+    """
+    sentences: list[str] = []
+    for paragraph in _paragraphs(text):
+        start = 0
+        for match in _CANDIDATE_END.finditer(paragraph):
+            if _ends_sentence(paragraph, match):
+                sentences.append(paragraph[start : match.end("close")])
+                start = match.end()
+        sentences.append(paragraph[start:])
+    return [s for s in (_SPACES.sub(" ", s).strip() for s in sentences) if s]
+
+
+def _paragraphs(text: str) -> list[str]:
+    paragraphs: list[str] = []
+    for block in _BLANK_LINE.split(text):
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        current: list[str] = []
+        for line in lines:
+            if current and not line[0].islower():
+                paragraphs.append(" ".join(current))
+                current = []
+            current.append(line)
+        if current:
+            paragraphs.append(" ".join(current))
+    return paragraphs
+
+
+def _ends_sentence(text: str, match: re.Match[str]) -> bool:
+    following = _LEADING_PUNCT.sub("", match.group("next"))
+    if not following or following[0].islower():
+        return False
+    mark = match.group("mark")
+    if mark != "." or match.group("close"):
+        return True
+    before = _WORD_BEFORE.search(text, 0, match.start())
+    if before is None:
+        return True
+    word = before.group(1)
+    if word.casefold() in _NEVER_FINAL:
+        return False
+    if word.casefold() in {"no", "nos"} and following[0].isdigit():
+        return False
+    if _INITIALISM.search(word):
+        next_word = re.sub(r"[^\w'’]+$", "", following).casefold().replace("’", "'")
+        return next_word in _SENTENCE_STARTERS
+    return True
+
+
+# --- scoring ---------------------------------------------------------------------------
+
+# Evaluative words, in the singular form content_words() gives.
+_VERDICT_VOCABULARY = """masterpiece masterful masterclass beautiful beautifully devastating
+    devastatingly flawed brilliant brilliantly best worst remain ultimately recommend
+    recommended cinema performance moving haunting stunning gorgeous powerful profound tender
+    heartbreaking heartbreakingly triumph triumphant tedious boring dull overlong uneven messy
+    clumsy forgettable unforgettable essential classic great greatest superb excellent
+    exceptional remarkable extraordinary magnificent wonderful lovely delightful charming funny
+    hilarious gripping tense thrilling riveting absorbing compelling captivating mesmerising
+    mesmerizing visceral elegant understated restrained somber sombre bleak bittersweet
+    poignant affecting resonant relevant ambitious disappointing disappointment failure fail
+    succeed success miraculous sublime shattering harrowing luminous radiant flawless perfect
+    perfectly weak strong stronger underrated overrated worth worthwhile rewarding satisfying
+    unsatisfying melancholy melancholic quiet quietly achievement landmark deserve deserved
+    slog misfire gem heartfelt sincere honest earnest sharp witty smart clever intelligent
+    thoughtful timeless humane"""
+_VERDICT_WORDS = frozenset(_VERDICT_VOCABULARY.split())
+_VERDICT_PHRASES = re.compile(
+    r"\b(one of the (?:best|finest|greatest|worst|most)|piece of (?:cinema|filmmaking|film)|"
+    r"worth (?:watching|seeing|your time)|do yourself a favou?r|a must|in the end|all in all|"
+    r"at its (?:best|core|heart)|is a film about|is a movie about|is about|this is a film|"
+    r"cult classic|not to be missed|i (?:can't|cannot) recommend)\b",
+    re.IGNORECASE,
+)
+_IDENTITY_PHRASES = re.compile(
+    r"\b((?:this|the) (?:film|movie|picture|story|documentary|drama|comedy|thriller)\b|"
+    r"directed by|director|based on|adapted from|adaptation|follows|tells the story|"
+    r"the story of|starring|stars\b|set in|written by|screenplay|script)",
+    re.IGNORECASE,
+)
+# "X is a ... film", "this film is": a sentence that defines the film.
+_DEFINITION = re.compile(r"\b(?:is|was|isn't|wasn't)\s+(?:a|an|not a|the)\b", re.IGNORECASE)
+_FILM_SUBJECT = re.compile(r"^(?:this|the) (?:film|movie)\b|^it(?:'s|’s| is)\b", re.IGNORECASE)
+_ADDRESSES_READER = re.compile(r"^(?:if|when|whether) you\b", re.IGNORECASE)
+_FIRST_PERSON = re.compile(r"\b(i|i'm|i've|i'd|me|my|mine|myself)\b", re.IGNORECASE)
+_ANECDOTE = re.compile(
+    r"\b(yesterday|last (?:week|night|month|year|weekend|monday|tuesday|wednesday|thursday|"
+    r"friday|saturday|sunday)|this (?:morning|weekend|evening)|the other day|tonight|"
+    r"neighbou?r|my (?:wife|husband|partner|kids?|son|daughter|mum|mom|dad|father|mother|"
+    r"friends?|girlfriend|boyfriend|cat|dog|family|roommate|flatmate|sister|brother)|"
+    r"watched (?:this|it) (?:again|for the first time)|rewatch(?:ed|ing)?|when i was|"
+    r"growing up|as a kid|my couch|my sofa|popcorn bucket|the first time i)\b",
+    re.IGNORECASE,
+)
+_LEANING_OPENER = re.compile(
+    r"^(instead|however|also|then|besides|moreover|for instance|for example|meanwhile|"
+    r"likewise|similarly|and|but|so|or|otherwise|still|plus|apparently|again)\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[\w'’-]+")
+_END_PUNCT = re.compile(r"[.!?…][\"'”’»)\]]*$")
+
+# Weights of the features; chosen by reading the output on varied reviews.
+_VERDICT_WEIGHT = 0.55
+_VERDICT_CAP = 3
+_PHRASE_WEIGHT = 0.6
+_IDENTITY_WEIGHT = 0.5
+_TITLE_WEIGHT = 1.0
+_DEFINITION_WEIGHT = 0.7
+_OPENING_WEIGHT = 0.6
+_LAST_PARAGRAPH_WEIGHT = 0.5
+_CENTRALITY_WEIGHT = 1.2
+_ANECDOTE_PENALTY = 3.0
+_FIRST_PERSON_PENALTY = 0.6
+_FEW_WORDS_PENALTY = 1.0
+_FRAGMENT_PENALTY = 2.5
+_QUESTION_PENALTY = 0.6
+_LEANING_PENALTY = 0.7
+_READER_PENALTY = 0.5
+_SENTENCE_COST = 0.8
+_COVERAGE_BONUS = 0.8
+_REDUNDANCY_PENALTY = 2.0
+_CANDIDATES = 14
+_MIN_SENTENCES = 2
+_MAX_SENTENCES = 4
+
+
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    index: int
+    text: str
+    score: float
+    words: frozenset[str]
+    identity: bool
+    verdict: bool
+
+
+def summarise(
+    sections: Sequence[Section],
+    *,
+    title: str | None = None,
+    tagline: str | None = None,
+    min_chars: int = 250,
+    max_chars: int = 600,
+) -> str:
+    """Two to four whole sentences of the review, min_chars to max_chars long, in text order.
+
+    A review shorter than min_chars is returned whole (its sentences, single-spaced).
+    When the length limits cannot all be met, they give way in this order: sentences are
+    never cut and max_chars always holds, then at most four sentences, then min_chars.
+    Only if every sentence is longer than max_chars is the first one cut at a word
+    boundary, ending in "…".
+    """
+    paragraphs = [p for section in sections for p in _paragraphs(section.text)]
+    per_paragraph = [split_sentences(p) for p in paragraphs]
+    texts = [s for group in per_paragraph for s in group]
+    if not texts:
+        return ""
+    if len(" ".join(texts)) < min_chars:
+        return " ".join(texts)
+    fitting = [t for t in texts if len(t) <= max_chars]
+    if not fitting:
+        return _cut(texts[0], max_chars)
+    sentences = _score(per_paragraph, title, tagline)
+    chosen = _choose([s for s in sentences if len(s.text) <= max_chars], min_chars, max_chars)
+    return " ".join(s.text for s in sorted(chosen, key=lambda s: s.index))
+
+
+def _cut(text: str, max_chars: int) -> str:
+    room = text[: max_chars - 1]
+    if " " in room:
+        room = room[: room.rindex(" ")]
+    return room.rstrip(" ,;:—–-") + "…"
+
+
+def _score(
+    per_paragraph: list[list[str]], title: str | None, tagline: str | None
+) -> list[_Sentence]:
+    texts = [s for group in per_paragraph for s in group]
+    words_of = [content_words(t) for t in texts]
+    # A word the review keeps coming back to is what the review is about.
+    counts = Counter(w for words in words_of for w in set(words))
+    tagline_words = set(content_words(tagline or ""))
+    recurring = {w: math.log(c) for w, c in counts.items() if c > 1}
+    centrality = [
+        sum(recurring.get(w, 0.0) + (0.7 if w in tagline_words else 0.0) for w in set(words))
+        / math.sqrt(len(words) + 4)
+        for words in words_of
+    ]
+    top_centrality = max(centrality) or 1.0
+    title_key = fold(display_title(title)) if title else ""
+    last_paragraph_start = len(texts) - len(per_paragraph[-1])
+    sentences: list[_Sentence] = []
+    for index, text in enumerate(texts):
+        words = words_of[index]
+        verdict_hits = sum(1 for w in set(words) if w in _VERDICT_WORDS)
+        phrase_hits = len(_VERDICT_PHRASES.findall(text))
+        has_title = bool(title_key) and f" {title_key} " in f" {fold(text)} "
+        identity_hits = len(_IDENTITY_PHRASES.findall(text))
+        anecdote = bool(_FIRST_PERSON.search(text)) and bool(_ANECDOTE.search(text))
+        score = (
+            _VERDICT_WEIGHT * min(verdict_hits, _VERDICT_CAP)
+            + _PHRASE_WEIGHT * min(phrase_hits, 2)
+            + _IDENTITY_WEIGHT * min(identity_hits, 2)
+            + (_TITLE_WEIGHT if has_title else 0.0)
+            + _CENTRALITY_WEIGHT * centrality[index] / top_centrality
+        )
+        if (has_title or _FILM_SUBJECT.match(text)) and _DEFINITION.search(text):
+            score += _DEFINITION_WEIGHT
+        if index < 2:
+            score += _OPENING_WEIGHT / (index + 1)
+        if index >= last_paragraph_start:
+            score += _LAST_PARAGRAPH_WEIGHT
+        if anecdote:
+            score -= _ANECDOTE_PENALTY
+        elif _FIRST_PERSON.search(text):
+            score -= _FIRST_PERSON_PENALTY
+        if len(words) < 5:
+            score -= _FEW_WORDS_PENALTY
+        if not _END_PUNCT.search(text):
+            score -= _FRAGMENT_PENALTY
+        if text.rstrip("\"'”’»)] ").endswith("?"):
+            score -= _QUESTION_PENALTY
+        if _LEANING_OPENER.match(text):
+            score -= _LEANING_PENALTY
+        if _ADDRESSES_READER.match(text):
+            score -= _READER_PENALTY
+        sentences.append(
+            _Sentence(
+                index=index,
+                text=text,
+                score=score,
+                words=frozenset(words),
+                identity=has_title or identity_hits > 0,
+                verdict=verdict_hits + phrase_hits > 0 and not anecdote,
+            )
+        )
+    return sentences
+
+
+def _choose(sentences: list[_Sentence], min_chars: int, max_chars: int) -> list[_Sentence]:
+    """The best-valued combination of 2 to 4 sentences that fits, with graceful fallbacks."""
+    ranked = sorted(sentences, key=lambda s: (-s.score, s.index))
+    for pool in (ranked[:_CANDIDATES], ranked[: _CANDIDATES * 2]):
+        best = _best_combination(pool, min_chars, max_chars, _MIN_SENTENCES, _MAX_SENTENCES)
+        if best:
+            return best
+    # Nothing of 2-4 sentences reaches min_chars within max_chars: keep max_chars and the
+    # sentence count, and get as long as possible.
+    best = _best_combination(ranked[:_CANDIDATES], 0, max_chars, 1, _MAX_SENTENCES, longest=True)
+    return best or ranked[:1]
+
+
+def _best_combination(
+    pool: list[_Sentence],
+    min_chars: int,
+    max_chars: int,
+    fewest: int,
+    most: int,
+    *,
+    longest: bool = False,
+) -> list[_Sentence]:
+    best: list[_Sentence] = []
+    best_key: tuple[float, ...] = ()
+    for size in range(fewest, most + 1):
+        for combo in itertools.combinations(pool, size):
+            length = sum(len(s.text) for s in combo) + size - 1
+            if not min_chars <= length <= max_chars:
+                continue
+            value = _value(combo)
+            key = (float(length), value) if longest else (value, -float(length))
+            if not best or key > best_key:
+                best, best_key = list(combo), key
+    return best
+
+
+def _value(combo: tuple[_Sentence, ...]) -> float:
+    value = sum(s.score - _SENTENCE_COST for s in combo)
+    if any(s.identity for s in combo):
+        value += _COVERAGE_BONUS
+    if any(s.verdict for s in combo):
+        value += _COVERAGE_BONUS
+    for a, b in itertools.combinations(combo, 2):
+        smaller = min(len(a.words), len(b.words)) or 1
+        value -= _REDUNDANCY_PENALTY * max(0.0, len(a.words & b.words) / smaller - 0.3)
+    return value

@@ -1,0 +1,99 @@
+"""The distinctive terms of a review: the words it keeps using, for text similarity.
+
+Terms are folded (lower case, no accents, apostrophes joined), plurals are folded to the
+singular by a few conservative rules, and stopwords, words of one or two letters, numbers
+and the vocabulary every review shares ("film", "scene", "character") are left out. So are
+names: a word only ever written with a capital inside a sentence ("Kathy", "Hailsham") says
+who is in the film, not what it is about, and would read oddly in "also about ...".
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from bot.core.titles import fold
+
+__all__ = ["STOPWORDS", "content_words", "review_terms", "singular"]
+
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Folded forms, as fold() writes them ("don't" -> "dont").
+STOPWORDS = _word_set(
+    """a about above across after again against all almost along already also although always
+    am among an and another any anyone anything are around as at away back be became because
+    become been before being below between both but by came can cannot come comes could did
+    didnt do does doesnt doing done dont down during each either else enough even ever every
+    everything few for from further get gets getting give given gives go goes going gone got
+    had has have having he hed hes her here hers herself him himself his how however i id if
+    ill im in into is isnt it its itself ive just least less let lets like likely made make
+    makes making many may maybe me might mine more most much must my myself near never new next
+    no nor not nothing now of off often oh on once one ones only onto or other others our ours
+    ourselves out over own perhaps put quite rather really said same say says see seem seems
+    seen several she shes should since so some someone something sometimes somehow still such
+    take takes than that thats the their theirs them themselves then there theres these they
+    theyre thing things this those though through thus till to together too took toward
+    towards under unless until up upon us used very via was wasnt way ways we well went were
+    what whatever when where whether which while who whole whom whose why will with within
+    without wont would yet you youd youll your youre yours yourself youve"""
+)
+# Words every film review uses, whatever the film is about.
+REVIEW_VOCABULARY = _word_set(
+    """film movie cinema picture scene shot character cast actor actress role performance
+    director directed directing screen screenplay script plot story watch watching watched
+    viewer audience minute hour time year moment end ending beginning start part kind sort lot
+    bit feel feels felt look looks looked little big great good best better bad worse worst
+    first last second third two three four five ten hundred long short real really actually
+    almost simply truly pretty quite also even especially"""
+)
+
+_TOKEN = re.compile(r"[^\W\d_][\w'’]*")
+_SENTENCE_BOUNDARY = re.compile(r"(?:^|[.!?…:;]|\n)[\s\"'“‘(\[«—–-]*$")
+_MIN_LENGTH = 3
+
+
+def singular(word: str) -> str:
+    """Fold a plural to its singular by rules safe enough for keys ("stories" -> "story")."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "ous")):
+        return word[:-1]
+    return word
+
+
+def content_words(text: str) -> list[str]:
+    """Folded, singular words of the text with stopwords and short words left out."""
+    words = (singular(w) for w in fold(text).split())
+    return [w for w in words if len(w) >= _MIN_LENGTH and w not in STOPWORDS and w.isalpha()]
+
+
+def review_terms(text: str, limit: int = 40) -> dict[str, float]:
+    """The review's `limit` most used distinctive terms, weighted by count / top count.
+
+    Ordered by weight, then alphabetically, so the same text always gives the same dict.
+    """
+    counts: Counter[str] = Counter()
+    capitalised_inside: set[str] = set()
+    written_lower: set[str] = set()
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        for key in content_words(token):
+            if key in REVIEW_VOCABULARY:
+                continue
+            counts[key] += 1
+            if token[0].islower():
+                written_lower.add(key)
+            elif not _SENTENCE_BOUNDARY.search(text, max(0, match.start() - 8), match.start()):
+                capitalised_inside.add(key)
+    for name in capitalised_inside - written_lower:
+        del counts[name]
+    if not counts:
+        return {}
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    top = ranked[0][1]
+    return {term: round(count / top, 4) for term, count in ranked}
