@@ -101,3 +101,23 @@ class Review:
     def reading_minutes(self) -> int:
         # 230 words a minute is a common figure for adults reading for pleasure.
         return max(1, round(self.word_count / 230))
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """A review found by full-text search, with the passage that matched."""
+
+    film: Film
+    snippet: str
+    rank: float
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One change to the catalogue: who did what to which film, and when."""
+
+    at: datetime
+    actor: str
+    action: str
+    film_label: str
+    detail: str

@@ -1,0 +1,71 @@
+"""Everything computed from a review once, when it is loaded, so replies never recompute it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+
+from bot.core.model import ParsedReview
+from bot.core.summary import summarise
+from bot.core.terms import review_terms
+
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedReview:
+    """A parsed review with its summary, distinctive terms, word count and content hash."""
+
+    parsed: ParsedReview
+    summary: str
+    summary_authored: bool
+    word_count: int
+    content_hash: str
+    source: str | None
+    terms: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def full_text(self) -> str:
+        parts = [self.parsed.title]
+        if self.parsed.tagline:
+            parts.append(self.parsed.tagline)
+        for section in self.parsed.sections:
+            if section.heading:
+                parts.append(section.heading)
+            parts.append(section.text)
+        return "\n\n".join(parts)
+
+
+def content_hash(review: ParsedReview) -> str:
+    """A hash of what the review says, not where it came from: reloading it changes nothing."""
+    canonical = review.to_json() | {
+        "director": review.director,
+        "aliases": list(review.aliases),
+        "summary": review.summary,
+    }
+    encoded = json.dumps(canonical, ensure_ascii=False, sort_keys=True).encode()
+    return hashlib.sha256(encoded).hexdigest()
+
+
+def count_words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def prepare_review(review: ParsedReview, source: str | None = None) -> PreparedReview:
+    body = review.body_text()
+    if review.summary:
+        summary, authored = review.summary, True
+    else:
+        summary = summarise(review.sections, title=review.title, tagline=review.tagline)
+        authored = False
+    return PreparedReview(
+        parsed=review,
+        summary=summary,
+        summary_authored=authored,
+        word_count=count_words(body),
+        content_hash=content_hash(review),
+        source=source,
+        terms=review_terms(body),
+    )
