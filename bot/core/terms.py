@@ -3,8 +3,9 @@
 Terms are folded (lower case, no accents, apostrophes joined), plurals are folded to the
 singular by a few conservative rules, and stopwords, words of one or two letters, numbers
 and the vocabulary every review shares ("film", "scene", "character") are left out. So are
-names: a word only ever written with a capital inside a sentence ("Kathy", "Hailsham") says
-who is in the film, not what it is about, and would read oddly in "also about ...".
+names: a word capitalised inside a sentence and never written in lower case ("Kathy",
+"Hailsham") says who is in the film, not what it is about, and would read oddly in
+"also about ...".
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ def singular(word: str) -> str:
 
 def content_words(text: str) -> list[str]:
     """Folded, singular words of the text with stopwords and short words left out."""
-    words = (singular(w) for w in fold(text).split())
+    words = (singular(w) for w in fold(text).split() if w not in STOPWORDS)
     return [w for w in words if len(w) >= _MIN_LENGTH and w not in STOPWORDS and w.isalpha()]
 
 
@@ -90,6 +91,7 @@ def review_terms(text: str, limit: int = 40) -> dict[str, float]:
                 written_lower.add(key)
             elif not _SENTENCE_BOUNDARY.search(text, max(0, match.start() - 8), match.start()):
                 capitalised_inside.add(key)
+    # A sentence-initial capital says nothing; a capital mid-sentence, never lowered, does.
     for name in capitalised_inside - written_lower:
         del counts[name]
     if not counts:
