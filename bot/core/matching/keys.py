@@ -1,0 +1,128 @@
+"""The looser keys a typed film name is compared by, beyond titles.title_key.
+
+Three keys per title, tried in this order so a closer spelling always wins:
+the title key itself, the key without spaces ("spiderman" for "Spider-Man"), and the
+canonical key, where numbers are written one way and small words that people drop or
+add ("the", "and", "part") are gone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.titles import ARTICLES
+
+# Longer than any catalogue title (121 characters); cut there so odd input stays cheap.
+MAX_QUERY_CHARS = 200
+
+_ROMAN = {
+    "ii": "2",
+    "iii": "3",
+    "iv": "4",
+    "vi": "6",
+    "vii": "7",
+    "viii": "8",
+    "ix": "9",
+    "xi": "11",
+    "xii": "12",
+    "xiii": "13",
+    "xiv": "14",
+    "xv": "15",
+    "xvi": "16",
+    "xvii": "17",
+    "xviii": "18",
+    "xix": "19",
+    "xx": "20",
+}
+# "I", "V" and "X" are also words and letters ("I Am Curious", "V for Vendetta"), so they
+# only count as numbers at the end of a title or after a word that numbers a sequel.
+_AMBIGUOUS_ROMAN = {"i": "1", "v": "5", "x": "10"}
+_SEQUEL_WORDS = frozenset({"part", "chapter", "episode", "vol", "volume", "book", "no"})
+_NUMBER_WORDS = {
+    word: str(value)
+    for value, word in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+}
+_DROPPED_WORDS = frozenset({"the", "a", "an", "and", "part"})
+_ARTICLE_WORDS = frozenset(a for a in ARTICLES if not a.endswith("'"))
+_YEAR = re.compile(r"^(?:18[89]\d|19\d\d|20\d\d)$")
+
+
+def compact_key(key: str) -> str:
+    """The key without spaces, for "spiderman", "walle" and other run-together spellings."""
+    return key.replace(" ", "")
+
+
+def canonical_key(key: str) -> str:
+    """Numbers as digits, and "the", "and", "part" dropped: "godfather part ii" -> "godfather 2".
+
+    Takes a title key (already folded). Returns the key unchanged when nothing would be left.
+    """
+    words = key.split()
+    out: list[str] = []
+    last = len(words) - 1
+    for i, word in enumerate(words):
+        if word in _DROPPED_WORDS and last > 0:
+            continue
+        number = _ROMAN.get(word) or _NUMBER_WORDS.get(word)
+        if (
+            number is None
+            and word in _AMBIGUOUS_ROMAN
+            and i > 0
+            and (i == last or words[i - 1] in _SEQUEL_WORDS)
+        ):
+            number = _AMBIGUOUS_ROMAN[word]
+        out.append(number or word)
+    return " ".join(out) or key
+
+
+def is_year(word: str) -> bool:
+    return _YEAR.match(word) is not None
+
+
+def without_trailing_article(key: str) -> str | None:
+    """ "three musketeers the" -> "three musketeers": a catalogue-order article left behind
+    once a year or a comma split it from the title. None when there is none to drop."""
+    head, _, tail = key.rpartition(" ")
+    if head and tail in _ARTICLE_WORDS:
+        return head
+    return None
+
+
+def allowed_edits(length: int) -> int:
+    """How many typing slips a key of this length may carry and still be the same title.
+
+    Short keys get none: with 58,000 titles nearly every short string is one slip from one.
+    """
+    if length < 4:
+        return 0
+    if length < 8:
+        return 1
+    if length < 16:
+        return 2
+    if length < 30:
+        return 3
+    return 4
