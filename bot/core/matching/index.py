@@ -329,7 +329,8 @@ class FilmIndex:
             edits = allowed_edits(len(canonical))
             for choice, similarity, slips in self._near_keys(canonical):
                 similar.append((similarity, choice))
-                if slips > edits:
+                # "rocky 6" is not a slip for "rocky 5": numbers must agree exactly.
+                if slips > edits or _digits(choice) != _digits(canonical):
                     continue
                 films = self._canonical.films[choice]
                 rank = (
@@ -461,6 +462,10 @@ class FilmIndex:
             if take(self._canonical.films[choice]):
                 break
         return list(chosen.values())
+
+
+def _digits(key: str) -> str:
+    return "".join(c for c in key if c.isdigit())
 
 
 def _fits_year(films: Iterable[Film], year: int) -> bool:
