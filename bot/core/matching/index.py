@@ -44,6 +44,8 @@ PENALTY_NEAR_YEAR = 3.0
 PENALTY_WRONG_YEAR = 20.0
 # "Did you mean" keeps only somewhat similar titles: below this a suggestion is noise.
 SUGGESTION_CUTOFF = 60.0
+# Autocomplete shows near spellings only when fairly close: a list of noise helps nobody.
+AUTOCOMPLETE_CUTOFF = 70.0
 # A word this short alone in a sentence ("dr", "go") names a film only by accident.
 MIN_LONE_WORD = 3
 # A prefix shared by more titles than this tells nothing; stop collecting there.
@@ -314,6 +316,30 @@ class FilmIndex:
                 near.append((choice, similarity, slips))
         return near
 
+    def _similar_keys(self, key: str, limit: int) -> list[str]:
+        """The most similar canonical keys of about the same length, best first.
+
+        For autocomplete, which runs on every key press: a finished title with a slip has
+        about the length of the title meant, so one length either side is enough.
+        """
+        width = 1
+        scored: list[tuple[float, str]] = []
+        for size in range(max(1, len(key) - width), len(key) + width + 1):
+            bucket = self._by_length.get(size)
+            if bucket:
+                scored.extend(
+                    (similarity, choice)
+                    for choice, similarity, _ in process.extract(
+                        key,
+                        bucket,
+                        scorer=fuzz.ratio,
+                        score_cutoff=AUTOCOMPLETE_CUTOFF,
+                        limit=limit,
+                    )
+                )
+        scored.sort(key=lambda item: (-item[0], item[1]))
+        return [choice for _, choice in scored[:limit]]
+
     def _find_fuzzy(
         self, readings: list[tuple[str, int | None]]
     ) -> tuple[_Found | None, list[tuple[float, str]]]:
@@ -457,10 +483,11 @@ class FilmIndex:
         for prefix_key in self._canonical.with_prefix(canonical, limit * 2):
             if take(self._canonical.films[prefix_key]):
                 return list(chosen.values())
-        near = sorted(self._near_keys(canonical), key=lambda item: (item[2], -item[1]))
-        for choice, _, _ in near:
-            if take(self._canonical.films[choice]):
-                break
+        if not chosen:
+            # Nothing starts with the text, so it has a slip in it: offer near spellings.
+            for choice in self._similar_keys(canonical, limit):
+                if take(self._canonical.films[choice]):
+                    break
         return list(chosen.values())
 
 
