@@ -51,6 +51,7 @@ FILMS = [
     Film(25, "Anna Karenina", 2012, reviewed=True),
     Film(26, "Anna Karenina", 1948),
     Film(27, "Don't Be a Menace to South Central While Drinking Your Juice in the Hood", 1996),
+    Film(28, "Bored", 1999),
 ]
 
 
@@ -236,6 +237,15 @@ def test_a_sentence_that_names_a_film(index: FilmIndex, sentence: str, film_id: 
     result = index.find_in_sentence(sentence)
     assert matched(result) == film_id
     assert result.query == sentence
+
+
+def test_a_lone_lowercase_word_is_only_a_hunch(index: FilmIndex) -> None:
+    result = index.find_in_sentence("i'm so bored tonight, any recommendations?")
+    assert result.match is None
+    assert ids(result.suggestions) == [28]
+    # A capital, or a review of the film, makes the same word count.
+    assert matched(index.find_in_sentence("i'm so Bored tonight, seen it?")) == 28
+    assert matched(index.find_in_sentence("i watched moon last night, loved it")) == 5
 
 
 def test_a_sentence_naming_a_shared_title_asks_which(index: FilmIndex) -> None:

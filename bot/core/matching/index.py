@@ -19,13 +19,13 @@ from bot.core.matching.keys import (
 )
 from bot.core.matching.sentence import (
     MAX_SENTENCE_CHARS,
-    MAX_SENTENCE_WORDS,
+    folded_words,
     quoted_parts,
     strip_filler,
     word_ngrams,
 )
 from bot.core.model import Film
-from bot.core.titles import fold, title_key
+from bot.core.titles import title_key
 
 MAX_SUGGESTIONS = 5
 MAX_AUTOCOMPLETE = 25
@@ -44,6 +44,8 @@ PENALTY_NEAR_YEAR = 3.0
 PENALTY_WRONG_YEAR = 20.0
 # "Did you mean" keeps only somewhat similar titles: below this a suggestion is noise.
 SUGGESTION_CUTOFF = 60.0
+# A lone lowercase word in a sentence that happens to be a title: worth a "did you mean".
+SCORE_HUNCH = 50.0
 # Autocomplete shows near spellings only when fairly close: a list of noise helps nobody.
 AUTOCOMPLETE_CUTOFF = 70.0
 # A word this short alone in a sentence ("dr", "go") names a film only by accident.
@@ -394,23 +396,22 @@ class FilmIndex:
 
     # ----- a sentence that names a film ---------------------------------------------
 
-    def find_in_sentence(self, text: str) -> Resolution:
+    def find_in_sentence(self, sentence: str) -> Resolution:
         """The film a chat message names: "have you reviewed never let me go?"."""
-        text = text[:MAX_SENTENCE_CHARS]
+        text = sentence[:MAX_SENTENCE_CHARS]
         for quoted in quoted_parts(text):
             quoted_result = self.resolve(quoted)
             if quoted_result.match is not None or quoted_result.ambiguous:
                 return Resolution(
-                    text,
+                    sentence,
                     quoted_result.match,
                     quoted_result.score,
                     quoted_result.candidates,
                     quoted_result.suggestions,
                 )
-        folded = fold(text)
-        words = folded.split()[:MAX_SENTENCE_WORDS]
+        words, capitals = folded_words(text)
         if not words:
-            return Resolution(text, None, 0.0)
+            return Resolution(sentence, None, 0.0)
         folded = " ".join(words)
         whole = _query_key(folded)
         found = self._find_exact(_readings(whole))
@@ -420,18 +421,30 @@ class FilmIndex:
         if found is None:
             # "have you reviewed dr strangelove": the rest of the sentence starts a title.
             found, _ = self._find_prefix(_readings(core))
+        hunch: tuple[Film, ...] = ()
         if found is None:
-            found = self._find_in_ngrams(words)
+            found, hunch = self._find_in_ngrams(words, capitals)
         if found is not None:
-            return _resolution(text, found)
+            return _resolution(sentence, found)
         result = self.resolve(core)
-        return Resolution(text, result.match, result.score, result.candidates, result.suggestions)
+        if result.match is None and not result.ambiguous and hunch:
+            return Resolution(sentence, None, SCORE_HUNCH, suggestions=hunch[:MAX_SUGGESTIONS])
+        return Resolution(
+            sentence, result.match, result.score, result.candidates, result.suggestions
+        )
 
-    def _find_in_ngrams(self, words: list[str]) -> _Found | None:
+    def _find_in_ngrams(
+        self, words: list[str], capitals: list[bool]
+    ) -> tuple[_Found | None, tuple[Film, ...]]:
         """The longest run of words that is a known title; a year elsewhere picks among
-        films sharing it; among runs of one length, one with a reviewed film wins."""
+        films sharing it; among runs of one length, one with a reviewed film wins.
+
+        A lone lowercase word ("i'm bored", "a horror film") names a film by accident more
+        often than not, so it is only a hunch, unless the film is reviewed.
+        """
         found_size = 0
         hits: list[_Found] = []
+        hunches: list[Film] = []
         for start, end in word_ngrams(words):
             if hits and end - start < found_size:
                 break
@@ -441,6 +454,9 @@ class FilmIndex:
             if hit is None:
                 continue
             films, score = hit
+            if end - start == 1 and not capitals[start] and not any(f.reviewed for f in films):
+                hunches.extend(films)
+                continue
             outside = words[:start] + words[end:]
             year = next((int(w) for w in outside if is_year(w)), None)
             if year is not None and not _fits_year(films, year):
@@ -448,8 +464,9 @@ class FilmIndex:
             found_size = end - start
             hits.append(_Found(tuple(films), score - 2.0, year))
         if not hits:
-            return None
-        return next((h for h in hits if any(f.reviewed for f in h.films)), hits[0])
+            return None, _sorted_films(hunches)
+        best = next((h for h in hits if any(f.reviewed for f in h.films)), hits[0])
+        return best, ()
 
     # ----- autocomplete ----------------------------------------------------------------
 

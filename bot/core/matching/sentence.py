@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from bot.core.titles import fold
+
 # Sentences are cut here before any work; a film name sits in the first few lines of chat.
 MAX_SENTENCE_CHARS = 500
 MAX_SENTENCE_WORDS = 40
@@ -231,6 +233,21 @@ COMMON_WORDS = frozenset(
 def quoted_parts(text: str) -> list[str]:
     """The parts of a sentence between quotation marks, where people often put a title."""
     return [m.group(1) for m in _QUOTED.finditer(text)]
+
+
+def folded_words(text: str) -> tuple[list[str], list[bool]]:
+    """The sentence's words folded, and for each whether it was written with a capital:
+    in chat a capital is the best hint that a lone word ("Moon", "Heat") is a title."""
+    words: list[str] = []
+    capitals: list[bool] = []
+    for token in text.split():
+        capital = token.lstrip("\"'“‘(«[")[:1].isupper()
+        for word in fold(token).split():
+            if len(words) == MAX_SENTENCE_WORDS:
+                return words, capitals
+            words.append(word)
+            capitals.append(capital)
+    return words, capitals
 
 
 def strip_filler(folded: str) -> str:
