@@ -326,6 +326,7 @@ def test_upsert_adds_and_replaces_by_id(index: FilmIndex) -> None:
     assert index.resolve("Tampopo").match is None
     index.upsert(Film(100, "Tampopo", 1985))
     assert matched(index.resolve("tampopo")) == 100
+    assert matched(index.resolve("tampoop")) == 100  # typo search sees it too
     assert len(index) == len(FILMS) + 1
     index.upsert(Film(100, "Tampopo Redux", 1985, reviewed=True))
     # The old title is no longer a title, only the start of the new one.
@@ -345,6 +346,7 @@ def test_remove_forgets_the_film_everywhere(index: FilmIndex) -> None:
     index.remove(4)
     assert index.get(4) is None
     assert index.resolve("never let me go").match is None
+    assert index.resolve("nevr let me go").match is None
     assert index.find_in_sentence("have you reviewed never let me go?").match is None
     assert 4 not in ids(index.autocomplete("never"))
     assert 4 not in ids(index.reviewed())
@@ -356,6 +358,15 @@ def test_remove_forgets_the_film_everywhere(index: FilmIndex) -> None:
 def test_removing_one_of_a_shared_title_leaves_the_other(index: FilmIndex) -> None:
     index.remove(7)
     assert matched(index.resolve("the three musketeers")) == 8
+
+
+def test_a_repeated_id_keeps_the_last_film() -> None:
+    index = FilmIndex([Film(1, "Tampopo", 1985), Film(1, "Ran", 1985)])
+    assert len(index) == 1
+    assert index.resolve("tampopo").match is None
+    assert matched(index.resolve("ran")) == 1
+    index.upsert(Film(2, "Tampopo", 1985))
+    assert matched(index.resolve("tampopo")) == 2
 
 
 def test_get_len_and_reviewed(index: FilmIndex) -> None:

@@ -214,7 +214,10 @@ class FilmIndex:
             self._compact.discard(compact, film_id)
             self._reviewed.discard(key, film_id)
             if self._canonical.discard(canonical, film_id):
-                self._by_length[len(canonical)].remove(canonical)
+                # While the constructor is still loading, the length lists are not built yet.
+                same_length = self._by_length.get(len(canonical), [])
+                if canonical in same_length:
+                    same_length.remove(canonical)
 
     # ----- reading -----------------------------------------------------------------
 
