@@ -52,6 +52,9 @@ FILMS = [
     Film(26, "Anna Karenina", 1948),
     Film(27, "Don't Be a Menace to South Central While Drinking Your Juice in the Hood", 1996),
     Film(28, "Bored", 1999),
+    Film(29, "Star Wars: Episode V - The Empire Strikes Back", 1980),
+    Film(30, "The Lord of the Rings: The Two Towers", 2002),
+    Film(31, "The Lord of the Rings: The Return of the King", 2003),
 ]
 
 
@@ -216,6 +219,28 @@ def test_shared_title_is_ambiguous_reviewed_first_then_newest(index: FilmIndex) 
 def test_first_words_of_a_long_title(index: FilmIndex, query: str, film_id: int) -> None:
     result = index.resolve(query)
     assert matched(result) == film_id
+
+
+@pytest.mark.parametrize(
+    ("query", "film_id"),
+    [
+        ("the empire strikes back", 29),
+        ("Empire Strikes Back", 29),
+        ("star wars episode 5", 29),
+        ("the two towers", 30),
+        ("lord of the rings: the two towers", 30),
+        ("lord of the rings two towers", 30),
+        ("return of the king", 31),
+    ],
+)
+def test_a_subtitle_alone_names_its_film(index: FilmIndex, query: str, film_id: int) -> None:
+    assert matched(index.resolve(query)) == film_id
+
+
+def test_a_shared_prefix_is_not_a_match(index: FilmIndex) -> None:
+    result = index.resolve("lord of the rings")
+    assert result.match is None
+    assert set(ids(result.suggestions)) >= {30, 31}
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from bot.core.matching.keys import (
     canonical_key,
     compact_key,
     is_year,
+    subtitle_keys,
     without_trailing_article,
 )
 from bot.core.matching.sentence import (
@@ -35,6 +36,7 @@ MAX_AUTOCOMPLETE = 25
 SCORE_EXACT = 100.0
 SCORE_COMPACT = 98.0
 SCORE_CANONICAL = 96.0
+SCORE_SUBTITLE = 92.0
 SCORE_PREFIX = 90.0
 # A fuzzy match scores its similarity, but never as high as a spelling the index knows.
 SCORE_FUZZY_CAP = 95.0
@@ -159,10 +161,13 @@ class FilmIndex:
     def __init__(self, films: Iterable[Film] = ()) -> None:
         self._films: dict[int, Film] = {}
         self._keys_of: dict[int, tuple[tuple[str, str, str], ...]] = {}
+        self._subtitles_of: dict[int, tuple[str, ...]] = {}
         self._exact = _KeyTable()
         self._compact = _KeyTable()
         self._canonical = _KeyTable()
         self._reviewed = _KeyTable()
+        # "The Empire Strikes Back" is how people name "Star Wars: Episode V - The Empire...".
+        self._subtitles = _KeyTable()
         self._reviewed_films: dict[int, Film] = {}
         # Canonical keys by length: a typo changes length by at most the edits allowed,
         # so fuzzy search only reads the few lengths near the query's.
@@ -170,7 +175,7 @@ class FilmIndex:
         for film in films:
             self._remove_keys(film.id)
             self._add(film, keep_sorted=False)
-        for table in (self._exact, self._compact, self._canonical, self._reviewed):
+        for table in (self._exact, self._compact, self._canonical, self._reviewed, self._subtitles):
             table.resort()
         for key in self._canonical.sorted_keys:
             self._by_length.setdefault(len(key), []).append(key)
@@ -195,6 +200,12 @@ class FilmIndex:
             if key and key not in keys:
                 keys[key] = (key, compact_key(key), canonical_key(key))
         self._keys_of[film.id] = tuple(keys.values())
+        subtitles = {
+            sub for name in (film.title, *film.aliases) for sub in subtitle_keys(name)
+        } - keys.keys()
+        self._subtitles_of[film.id] = tuple(subtitles)
+        for subtitle in subtitles:
+            self._subtitles.add(subtitle, film, keep_sorted=keep_sorted)
         for key, compact, canonical in keys.values():
             self._exact.add(key, film, keep_sorted=keep_sorted)
             self._compact.add(compact, film, keep_sorted=keep_sorted)
@@ -209,6 +220,8 @@ class FilmIndex:
         if self._films.pop(film_id, None) is None:
             return
         self._reviewed_films.pop(film_id, None)
+        for subtitle in self._subtitles_of.pop(film_id, ()):
+            self._subtitles.discard(subtitle, film_id)
         for key, compact, canonical in self._keys_of.pop(film_id, ()):
             self._exact.discard(key, film_id)
             self._compact.discard(compact, film_id)
@@ -246,6 +259,9 @@ class FilmIndex:
         prefix_ideas: tuple[Film, ...] = ()
         if found is None:
             found, prefix_ideas = self._find_prefix(readings)
+        if found is None:
+            found, subtitle_ideas = self._find_subtitle(readings)
+            prefix_ideas += subtitle_ideas
         similar: list[tuple[float, str]] = []
         if found is None:
             found, similar = self._find_fuzzy(readings)
@@ -301,6 +317,24 @@ class FilmIndex:
                 if chosen is not None:
                     return _Found(tuple(chosen), SCORE_PREFIX, year), ()
                 ideas.extend(f for group in groups for f in group)
+        return None, _sorted_films(ideas)[:MAX_SUGGESTIONS]
+
+    def _find_subtitle(
+        self, readings: list[tuple[str, int | None]]
+    ) -> tuple[_Found | None, tuple[Film, ...]]:
+        """The one title whose subtitle the query is ("the two towers")."""
+        ideas: list[Film] = []
+        for key, year in readings:
+            films = self._subtitles.films.get(key)
+            if not films:
+                continue
+            by_title: dict[str, list[Film]] = {}
+            for film in films:
+                by_title.setdefault(self._keys_of[film.id][0][0], []).append(film)
+            chosen = _pick_group(list(by_title.values()), year)
+            if chosen is not None:
+                return _Found(tuple(chosen), SCORE_SUBTITLE, year), ()
+            ideas.extend(films)
         return None, _sorted_films(ideas)[:MAX_SUGGESTIONS]
 
     def _near_keys(self, key: str) -> list[tuple[str, float, int]]:
@@ -424,6 +458,8 @@ class FilmIndex:
         if found is None:
             # "have you reviewed dr strangelove": the rest of the sentence starts a title.
             found, _ = self._find_prefix(_readings(core))
+        if found is None:
+            found, _ = self._find_subtitle(_readings(core))
         hunch: tuple[Film, ...] = ()
         if found is None:
             found, hunch = self._find_in_ngrams(words, capitals)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from bot.core.titles import ARTICLES
+from bot.core.titles import ARTICLES, title_key
 
 # Longer than any catalogue title (121 characters); cut there so odd input stays cheap.
 MAX_QUERY_CHARS = 200
@@ -68,6 +68,9 @@ _NUMBER_WORDS = {
 }
 _DROPPED_WORDS = frozenset({"the", "a", "an", "and", "part"})
 _ARTICLE_WORDS = frozenset(a for a in ARTICLES if not a.endswith("'"))
+_SUBTITLE_SEPARATOR = re.compile(r"\s*:\s+|\s+-\s+")
+# A subtitle of one short word ("II", "Redux") names nothing on its own.
+MIN_SUBTITLE_CHARS = 8
 _YEAR = re.compile(r"^(?:18[89]\d|19\d\d|20\d\d)$")
 
 
@@ -126,3 +129,11 @@ def allowed_edits(length: int) -> int:
     if length < 30:
         return 3
     return 4
+
+
+def subtitle_keys(title: str) -> list[str]:
+    """Keys of the parts after the main title: "Star Wars: Episode V - The Empire Strikes
+    Back" gives "episode v" (too short, dropped) and "empire strikes back"."""
+    parts = _SUBTITLE_SEPARATOR.split(title[:MAX_QUERY_CHARS])[1:]
+    keys = [title_key(part) for part in parts]
+    return [k for k in keys if len(k) >= MIN_SUBTITLE_CHARS and " " in k]
