@@ -162,6 +162,19 @@ HAND_WRITTEN = [
     ),
     ("sentence", "have you reviewed never let me go?", "Never Let Me Go", 1953),
     ("sentence", "any thoughts on casablanca 1942??", "Casablanca", 1942),
+    # Well-known films the way people name them.
+    ("partial", "the empire strikes back", "Star Wars: Episode V - The Empire Strikes Back", 1980),
+    ("partial", "the two towers", "The Lord of the Rings: The Two Towers", 2002),
+    ("partial", "eternal sunshine", "Eternal Sunshine of the Spotless Mind", 2004),
+    ("numbers", "terminator 2", "Terminator 2: Judgment Day", 1991),
+    ("numbers", "back to the future 2", "Back to the Future Part II", 1989),
+    ("typo", "shawshank redemtion", "The Shawshank Redemption", 1994),
+    ("typo", "pulp fictoin", "Pulp Fiction", 1994),
+    ("articles", "matrix, the", "The Matrix", 1999),
+    ("exact", "LOST IN TRANSLATION", "Lost in Translation", 2003),
+    ("sentence", "films like Toy Story please", "Toy Story", 1995),
+    ("sentence", "what did you think of the matrix?", "The Matrix", 1999),
+    ("ambiguous", "jaws", "Jaws", None),
 ]
 _WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight"}
 
