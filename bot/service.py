@@ -1,0 +1,291 @@
+"""filmbot's use cases: every front end asks this service and renders the reply it gets.
+
+It joins the storage layer to the domain core: the film index and the recommender live in
+memory beside the database and are updated with every change, so no reply waits on a scan.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.core.chat import DEFAULT_SIMILAR_COUNT, MAX_SIMILAR_COUNT, Intent, parse_request
+from bot.core.errors import FilmbotError, NotFoundError
+from bot.core.loading import Progress, read_batch
+from bot.core.matching import FilmIndex, Resolution
+from bot.core.model import Film, FilmRef, ParsedReview, Review
+from bot.core.prepare import prepare_review
+from bot.core.recommend import Recommender
+from bot.core.replies import (
+    Action,
+    AuditLog,
+    ChooseFilm,
+    HelpReply,
+    NoMatch,
+    Notice,
+    Reply,
+    ReviewCard,
+    ReviewPreview,
+    SearchResults,
+    SimilarFilms,
+    Tone,
+    UnreviewedCard,
+)
+from bot.core.review_format import parse_review, render_review
+from bot.core.titles import fold
+from bot.storage.database import Database, ReviewVersion, SaveReport
+
+log = logging.getLogger(__name__)
+
+MAX_SEARCH_HITS = 5
+UNREVIEWED_SUGGESTIONS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class LoadReport:
+    files: int
+    saved: SaveReport | None
+    errors: tuple[FilmbotError, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class FilmService:
+    """The catalogue as the front ends see it: questions in, replies out."""
+
+    def __init__(self, db: Database, index: FilmIndex, recommender: Recommender) -> None:
+        self.db = db
+        self.index = index
+        self.recommender = recommender
+
+    @classmethod
+    async def start(cls, db: Database) -> FilmService:
+        films = await db.all_films()
+        inputs = await db.recommendation_inputs()
+        # Building the index is CPU work: a thread keeps the event loop answering meanwhile.
+        index, recommender = await asyncio.to_thread(
+            lambda: (
+                FilmIndex(films),
+                Recommender(films, inputs.keep_exploring, inputs.review_terms),
+            )
+        )
+        log.info("catalogue ready: %d films, %d reviews", len(films), len(inputs.review_terms))
+        return cls(db, index, recommender)
+
+    # -- finding films -----------------------------------------------------------------
+
+    def resolve(self, query: str) -> Resolution:
+        return self.index.resolve(query)
+
+    def autocomplete(self, text: str, limit: int = 25) -> list[Film]:
+        return self.index.autocomplete(text, limit)
+
+    # -- replies for everyone ----------------------------------------------------------
+
+    async def chat(self, message: str) -> Reply:
+        """Answer a free-form message (a Discord mention, a terminal line)."""
+        request = parse_request(message)
+        match request.intent:
+            case Intent.HELP:
+                return HelpReply()
+            case Intent.RANDOM:
+                return await self.random_review()
+            case Intent.SEARCH:
+                return await self.search(request.text)
+            case Intent.SIMILAR:
+                resolution = self.index.find_in_sentence(request.text)
+                return await self._answer(resolution, Action.SIMILAR, request.count)
+            case Intent.REVIEW:
+                resolution = self.index.find_in_sentence(request.text)
+                return await self._answer(resolution, Action.REVIEW)
+            case Intent.EMPTY:
+                if request.text:
+                    return Notice(f"Which film? Try `/{request.text} moon`.")
+                return HelpReply()
+
+    async def review(self, query: str) -> Reply:
+        return await self._answer(self.index.resolve(query), Action.REVIEW)
+
+    async def similar(self, query: str, count: int = DEFAULT_SIMILAR_COUNT) -> Reply:
+        return await self._answer(self.index.resolve(query), Action.SIMILAR, count)
+
+    async def _answer(
+        self, resolution: Resolution, action: Action, count: int = DEFAULT_SIMILAR_COUNT
+    ) -> Reply:
+        if resolution.match is not None:
+            if action is Action.SIMILAR:
+                return self.similar_to(resolution.match.id, count)
+            return await self.review_of(resolution.match.id)
+        if resolution.candidates:
+            return ChooseFilm(resolution.query, resolution.candidates, action)
+        return NoMatch(resolution.query, resolution.suggestions, action)
+
+    async def review_of(self, film_id: int) -> Reply:
+        """The card for one film: its review, or what we know of it when it has none."""
+        review = await self.db.get_review(film_id)
+        if review is not None:
+            return review_card(review)
+        film = self.index.get(film_id) or await self.db.get_film(film_id)
+        if film is None:
+            return Notice("That film is no longer in the catalogue.", Tone.ERROR)
+        linked_from = await self.db.films_linking_to(film_id)
+        suggestions = self.recommender.similar(film_id, UNREVIEWED_SUGGESTIONS)
+        return UnreviewedCard(film, tuple(linked_from), tuple(suggestions))
+
+    def similar_to(self, film_id: int, count: int = DEFAULT_SIMILAR_COUNT) -> Reply:
+        film = self.index.get(film_id)
+        if film is None:
+            return Notice("That film is no longer in the catalogue.", Tone.ERROR)
+        count = max(1, min(MAX_SIMILAR_COUNT, count))
+        return SimilarFilms(film, tuple(self.recommender.similar(film_id, count)))
+
+    async def search(self, text: str) -> Reply:
+        if not text.strip():
+            return Notice("Search for what? Try `/search clones boarding school`.")
+        hits = await self.db.search(text, MAX_SEARCH_HITS)
+        return SearchResults(text, tuple(hits))
+
+    async def random_review(self) -> Reply:
+        film = await self.db.random_reviewed_film()
+        if film is None:
+            return Notice("There are no reviews yet.")
+        return await self.review_of(film.id)
+
+    async def audit_log(self, limit: int = 15) -> AuditLog:
+        return AuditLog(tuple(await self.db.audit_entries(limit)))
+
+    # -- changes -----------------------------------------------------------------------
+
+    def preview(
+        self, data: bytes | str, source: str, replaces: Film | None = None
+    ) -> ReviewPreview:
+        """Parse a moderator's review; raises ReviewFormatError with the line on bad input."""
+        return self.preview_parsed(parse_review(data, source), source, replaces)
+
+    def preview_parsed(
+        self, parsed: ParsedReview, source: str, replaces: Film | None = None
+    ) -> ReviewPreview:
+        prepared = prepare_review(parsed, source=source)
+        known = self.index.resolve(parsed.ref.label())
+        return ReviewPreview(prepared, replaces, known.match)
+
+    async def save(
+        self, previews: Sequence[ReviewPreview], actor: str, *, edit_of: ReviewVersion | None = None
+    ) -> SaveReport:
+        report = await self.db.save_reviews([p.review for p in previews], actor, edit_of=edit_of)
+        await self._refresh(f.film.id for f in report.outcomes)
+        if edit_of is not None and edit_of.film_id not in {o.film.id for o in report.outcomes}:
+            await self._refresh([edit_of.film_id])
+        return report
+
+    async def remove(self, film_id: int, actor: str, expected_version: int | None = None) -> Film:
+        film = await self.db.remove_review(film_id, actor, expected_version=expected_version)
+        await self._refresh([film_id])
+        return film
+
+    async def load(
+        self,
+        paths: Iterable[Path],
+        actor: str,
+        *,
+        skip_bad: bool = False,
+        progress: Progress | None = None,
+    ) -> LoadReport:
+        """Load files: all or nothing, unless `skip_bad` stores the good ones."""
+        batch = await asyncio.to_thread(read_batch, list(paths), progress)
+        if batch.errors and not skip_bad:
+            return LoadReport(batch.files, None, tuple(batch.errors))
+        saved = await self.db.save_reviews(batch.reviews, actor, films=batch.films)
+        if batch.films or saved.count("unchanged") != len(saved.outcomes):
+            await self.reload()
+        return LoadReport(batch.files, saved, tuple(batch.errors))
+
+    async def reload(self) -> None:
+        """Rebuild the in-memory index and recommender from the database."""
+        fresh = await FilmService.start(self.db)
+        self.index, self.recommender = fresh.index, fresh.recommender
+
+    async def _refresh(self, film_ids: Iterable[int]) -> None:
+        """Bring the index and recommender up to date with the films just changed."""
+        changed = set(film_ids)
+        for film_id in changed:
+            film = await self.db.get_film(film_id)
+            if film is None:
+                self.index.remove(film_id)
+                self.recommender.remove_review(film_id)
+                continue
+            review = await self.db.get_review(film_id)
+            for linked in review.keep_exploring if review else ():
+                self.index.upsert(linked)
+                self.recommender.upsert_film(linked)
+            self.index.upsert(film)
+            if review is None:
+                self.recommender.remove_review(film_id)
+                self.recommender.upsert_film(film)
+            else:
+                terms = await self.db.review_terms(film_id)
+                self.recommender.update_review(film, [f.id for f in review.keep_exploring], terms)
+
+    async def export(self, directory: Path) -> list[Path]:
+        """Write every review back to a file in the review format; loading them restores all."""
+        reviews = await self.db.all_reviews()
+        return await asyncio.to_thread(write_review_files, directory, reviews)
+
+    async def get_review(self, film_id: int) -> Review:
+        review = await self.db.get_review(film_id)
+        if review is None:
+            raise NotFoundError("That film has no review.")
+        return review
+
+
+def as_parsed_review(review: Review) -> ParsedReview:
+    """The review as its file would say it: the inverse of loading."""
+    return ParsedReview(
+        title=review.film.title,
+        year=review.film.year,
+        tagline=review.tagline,
+        sections=review.sections,
+        keep_exploring=tuple(FilmRef(f.title, f.year) for f in review.keep_exploring),
+        director=review.director,
+        aliases=review.aliases,
+        summary=review.summary if review.summary_is_authored else None,
+    )
+
+
+def write_review_files(directory: Path, reviews: Sequence[Review]) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    used: set[str] = set()
+    for review in reviews:
+        path = directory / export_file_name(review.film, used)
+        path.write_text(render_review(as_parsed_review(review)), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def export_file_name(film: Film, used: set[str]) -> str:
+    slug = "-".join("".join(c if c.isalnum() else " " for c in fold(film.title)).split())[:80]
+    stem = f"{slug or 'film'}-{film.year}" if film.year else slug or "film"
+    name, n = f"{stem}.txt", 2
+    while name in used:
+        name, n = f"{stem}-{n}.txt", n + 1
+    used.add(name)
+    return name
+
+
+def review_card(review: Review) -> ReviewCard:
+    return ReviewCard(
+        film=review.film,
+        tagline=review.tagline,
+        summary=review.summary,
+        keep_exploring=review.keep_exploring,
+        reading_minutes=review.reading_minutes,
+        added_by=review.added_by,
+        sections=review.sections,
+        version=review.version,
+    )
