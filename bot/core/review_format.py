@@ -232,6 +232,8 @@ class _Unit:
 
 
 class _ReviewReader:
+    """One pass over a file's cleaned lines: title, header, body, Keep Exploring."""
+
     def __init__(self, source: str, lines: list[str]) -> None:
         self.source = source
         self.lines = lines
