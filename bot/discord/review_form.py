@@ -99,10 +99,14 @@ class ReviewForm(discord.ui.Modal):
         self.submit = on_submit
         self.metadata = values.metadata
         self.film_title: discord.ui.TextInput[ReviewForm] = discord.ui.TextInput(
-            label="Title", max_length=MAX_TITLE_CHARS, default=values.title or None
+            label="Title",
+            custom_id="review:title",
+            max_length=MAX_TITLE_CHARS,
+            default=values.title or None,
         )
         self.year: discord.ui.TextInput[ReviewForm] = discord.ui.TextInput(
             label="Year",
+            custom_id="review:year",
             required=False,
             max_length=4,
             placeholder="2009",
@@ -110,18 +114,21 @@ class ReviewForm(discord.ui.Modal):
         )
         self.tagline: discord.ui.TextInput[ReviewForm] = discord.ui.TextInput(
             label="Tagline (optional)",
+            custom_id="review:tagline",
             required=False,
             max_length=TAGLINE_MAX,
             default=values.tagline or None,
         )
         self.body: discord.ui.TextInput[ReviewForm] = discord.ui.TextInput(
             label="Review (“## Heading” lines start sections)",
+            custom_id="review:body",
             style=discord.TextStyle.paragraph,
             max_length=MODAL_VALUE,
             default=values.body or None,
         )
         self.keep_exploring: discord.ui.TextInput[ReviewForm] = discord.ui.TextInput(
             label="Keep Exploring: one film a line",
+            custom_id="review:keep_exploring",
             style=discord.TextStyle.paragraph,
             required=False,
             max_length=KEEP_EXPLORING_MAX,
