@@ -96,9 +96,9 @@ def _text_length(
         return []
     if not isinstance(value, str):
         return [FieldError(path, "STRING_TYPE_CONVERT", "Could not interpret value as string.")]
-    if minimum and len(value) < minimum:
-        if required and not value:
-            return [FieldError(path, "BASE_TYPE_REQUIRED", "This field is required")]
+    if required and not value:
+        return [FieldError(path, "BASE_TYPE_REQUIRED", "This field is required")]
+    if minimum and not minimum <= len(value) <= maximum:
         return [
             FieldError(
                 path, "BASE_TYPE_BAD_LENGTH", f"Must be between {minimum} and {maximum} in length."

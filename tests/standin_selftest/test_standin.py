@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import io
 from collections.abc import AsyncIterator
 from typing import Any
 
+import aiohttp
 import discord
 import pytest
 from discord import app_commands
@@ -24,6 +26,7 @@ from tests.standin import (
     StandinUsageError,
     custom_ids,
     find_component,
+    limits,
     message_text,
     snowflake_on_shard,
 )
@@ -143,6 +146,28 @@ def add_commands(bot: commands.Bot) -> None:
     @app_commands.default_permissions(manage_messages=True)
     async def purge(interaction: discord.Interaction, film: str) -> None:
         await interaction.response.send_message(f"purged {film}", allowed_mentions=SILENT)
+
+    @tree.command(description="Too many suggestions")
+    async def many(interaction: discord.Interaction, film: str) -> None:
+        await interaction.response.send_message(film, allowed_mentions=SILENT)
+
+    @many.autocomplete("film")
+    async def many_films(
+        interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=f"{current} {n}", value=str(n)) for n in range(30)]
+
+    @tree.command(description="Send a file")
+    async def export(interaction: discord.Interaction) -> None:
+        file = discord.File(io.BytesIO(b"Moon (2009)\n"), filename="moon.txt")
+        await interaction.response.send_message("here", file=file, allowed_mentions=SILENT)
+
+    @tree.command(description="Say nothing")
+    async def blank(interaction: discord.Interaction) -> None:
+        try:
+            await interaction.response.send_message(allowed_mentions=SILENT)
+        except discord.HTTPException as error:
+            bot.last_error = error  # type: ignore[attr-defined]
 
     @tree.command(description="Open the review form")
     async def form(interaction: discord.Interaction) -> None:
@@ -474,3 +499,110 @@ async def test_auto_sharded_bot_gets_guilds_on_their_shards() -> None:
                 assert message_text(result.message) == f"shard {shard_id}"
             await fake.wait_until(lambda: sharded.ready_shards == {0, 1}, timeout=5)
         fake.assert_no_violations()
+
+
+async def test_too_many_autocomplete_choices_show_nothing(
+    fake: FakeDiscord, bot: SelfTestBot
+) -> None:
+    choices = await fake.autocomplete("many", "film", "moon", user=ALICE)
+    assert choices == []
+    [violation] = fake.violations
+    assert violation.kind == "limit"
+    assert violation.errors is not None
+    assert "choices" in violation.errors["data"]
+
+
+async def test_file_upload_is_stored_and_served(fake: FakeDiscord, bot: SelfTestBot) -> None:
+    result = await fake.slash("export", user=ALICE)
+    assert result.message is not None
+    [attachment] = result.message["attachments"]
+    assert attachment["filename"] == "moon.txt"
+    assert fake.attachment_bytes(attachment) == b"Moon (2009)\n"
+    async with aiohttp.ClientSession() as session, session.get(attachment["url"]) as response:
+        assert await response.read() == b"Moon (2009)\n"
+    fake.assert_no_violations()
+
+
+async def test_empty_message_rejected(fake: FakeDiscord, bot: SelfTestBot) -> None:
+    result = await fake.slash("blank", user=ALICE, wait=False)
+    await result.wait_until(lambda r: bool(r.callbacks) and r.in_flight == 0)
+    error = bot.last_error  # type: ignore[attr-defined]
+    assert isinstance(error, discord.HTTPException)
+    assert error.code == 50006
+    assert [v.kind for v in fake.violations] == ["empty_message"]
+
+
+def test_limits_catch_bad_commands_components_and_modals() -> None:
+    good_option = {"type": 3, "name": "film", "description": "The film", "required": True}
+    assert (
+        limits.check_commands(
+            [{"name": "review", "description": "A review", "options": [good_option]}]
+        )
+        == []
+    )
+    bad = limits.check_commands(
+        [
+            {"name": "Review", "description": "x"},
+            {"name": "ok", "description": ""},
+            {
+                "name": "opts",
+                "description": "x",
+                "options": [
+                    {"type": 3, "name": "a", "description": "x"},
+                    {"type": 3, "name": "b", "description": "x", "required": True},
+                    {
+                        "type": 3,
+                        "name": "c",
+                        "description": "x",
+                        "choices": [{"name": str(n), "value": str(n)} for n in range(26)],
+                    },
+                ],
+            },
+        ]
+    )
+    codes = {error.code for error in bad}
+    assert codes == {
+        "APPLICATION_COMMAND_INVALID_NAME",
+        "BASE_TYPE_REQUIRED",
+        "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID",
+        "BASE_TYPE_MAX_LENGTH",
+    }
+    button = {"type": 2, "style": 1, "label": "b", "custom_id": "x"}
+    row = {"type": 1, "components": [{**button, "custom_id": str(n)} for n in range(6)]}
+    select = {"type": 3, "custom_id": "s", "options": [{"label": "a", "value": "a"}]}
+    mixed = {"type": 1, "components": [{**button, "custom_id": "y"}, select]}
+    errors = limits.check_components([row, mixed, *[{"type": 1, "components": [button]}] * 4], 0)
+    assert {error.code for error in errors} == {
+        "BASE_TYPE_MAX_LENGTH",
+        "COMPONENT_LAYOUT_WIDTH_EXCEEDED",
+        "COMPONENT_CUSTOM_ID_DUPLICATED",
+    }
+    modal = {
+        "title": "t" * 46,
+        "custom_id": "m",
+        "components": [
+            {
+                "type": 1,
+                "components": [{"type": 4, "custom_id": "i", "style": 1, "label": "l" * 46}],
+            }
+        ],
+    }
+    assert [str(error) for error in limits.check_modal(modal)] == [
+        "In data.title: Must be between 1 and 45 in length.",
+        "In data.components.0.components.0.label: Must be between 1 and 45 in length.",
+    ]
+    assert (
+        limits.check_embeds(
+            [
+                {
+                    "description": "d" * 4096,
+                    "title": "t" * 256,
+                    "fields": [{"name": "n" * 256, "value": "v" * 1024}] * 2,
+                }
+            ]
+        )
+        != []
+    )
+    assert limits.mentions_silenced({"allowed_mentions": {"parse": []}})
+    assert not limits.mentions_silenced({"allowed_mentions": {"parse": ["users"]}})
+    assert limits.mention_tokens({"content": "hi @here and <@123>"}) == ["@here", "<@123>"]
