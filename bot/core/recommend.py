@@ -12,11 +12,15 @@ by title, then by id, so the order never depends on dict or set order.
 Any film in the catalogue can be asked about: one with no links and no review gets an
 empty list; an id the catalogue does not know raises NotFoundError.
 
-IDF is log((N + 1) / df). Each review keeps three sums over its terms (sum of w², w²·ln df
-and w²·(ln df)²), so its norm for any N is sqrt(L²·A - 2L·B + C) with L = ln(N + 1): adding
-a review changes N without touching every other review, and only reviews sharing a term
-whose df changed are recomputed. A query scores only its strongest terms and reads at most
-the first few hundred entries of each term's posting list (sorted by weight).
+Text similarity is the cosine of two reviews' term-weight vectors in which each shared
+term's product is scaled by idf / idf_max, idf = ln((N + 1) / df), idf_max = ln(N + 1):
+a rare shared term counts almost fully, one every review uses hardly at all, and the
+result stays in [0, 1]. Unlike a plain TF-IDF cosine, a review's norm does not depend on
+df, so adding or editing a review touches only its own posting entries and gives exactly
+what a rebuild gives. A query scores only its strongest terms and reads at most the first
+few hundred entries of each term's posting list (sorted by weight, on first use); for a
+film named in very many lists, only the couple of hundred naming it most prominently
+are read for reverse links and co-occurrence.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from bot.core.errors import NotFoundError
@@ -44,10 +48,12 @@ _REVERSE_WEIGHT = 3.0
 _REVERSE_POSITION_WEIGHT = 1.0
 _COOCCURRENCE_WEIGHT = 1.2
 _TEXT_WEIGHT = 5.0
-_MIN_TEXT_SIMILARITY = 0.08
+_MIN_TEXT_SIMILARITY = 0.05
 # Query terms scored, and posting entries read per term: the speed/recall trade-off.
 _QUERY_TERMS = 12
 _POSTINGS_SCANNED = 250
+# Lists read for reverse links and co-occurrence of a film that very many lists name.
+_LISTS_SCANNED = 200
 _TEXT_MARGIN = 20
 _REASON_TERMS = 3
 
@@ -83,15 +89,6 @@ class _Evidence:
         return min(total, _EVIDENCE_CAP)
 
 
-@dataclass(slots=True)
-class _NormSums:
-    """Σw², Σw²·ln df, Σw²·(ln df)² over one review's terms."""
-
-    squares: float
-    weighted_log: float
-    weighted_log_squared: float
-
-
 class Recommender:
     """Similar films for any film of the catalogue, kept up to date review by review."""
 
@@ -106,25 +103,31 @@ class Recommender:
         # film id -> {id of a reviewed film whose list names it: position in that list}
         self._named_in: dict[int, dict[int, int]] = {}
         self._terms: dict[int, dict[str, float]] = {}
-        self._df: dict[str, int] = {}
-        # term -> [(-weight, film id)] kept sorted: strongest first, ties by id.
-        self._postings: dict[str, list[tuple[float, int]]] = {}
-        self._sums: dict[int, _NormSums] = {}
+        # term -> ids of the reviews using it, strongest weight first, ties by id; its length
+        # is the term's df. Plain ids: a tuple per entry made the build several times slower.
+        self._postings: dict[str, list[int]] = {}
+        # Posting lists not sorted yet: sorting waits until a query or an edit reads one,
+        # which keeps the cold build short.
+        self._unsorted: set[str] = set()
+        self._norms: dict[int, float] = {}
+        self._title_keys: dict[int, str] = {}
 
         for film_id, linked in keep_exploring.items():
             self._set_list(film_id, linked)
+        postings = self._postings
         for film_id, terms in review_terms.items():
             cleaned = _clean_terms(terms)
             if not cleaned:
                 continue
             self._terms[film_id] = cleaned
-            for term, weight in cleaned.items():
-                self._df[term] = self._df.get(term, 0) + 1
-                self._postings.setdefault(term, []).append((-weight, film_id))
-        for posting in self._postings.values():
-            posting.sort()
-        for film_id in self._terms:
-            self._sums[film_id] = self._norm_sums(film_id)
+            self._norms[film_id] = _norm(cleaned)
+            for term in cleaned:
+                posting = postings.get(term)
+                if posting is None:
+                    postings[term] = [film_id]
+                else:
+                    posting.append(film_id)
+        self._unsorted.update(postings)
 
     # --- queries ---------------------------------------------------------------------
 
@@ -147,7 +150,7 @@ class Recommender:
         for position, other in enumerate(curated):
             item = entry(other)
             item.curated_position, item.curated_list_length = position, len(curated)
-        for reviewer, position in sorted(self._named_in.get(film_id, {}).items()):
+        for reviewer, position in self._naming_lists(film_id):
             item = entry(reviewer)
             item.reverse_position = position
             item.reverse_list_length = len(self._lists[reviewer])
@@ -184,12 +187,13 @@ class Recommender:
     def upsert_film(self, film: Film) -> None:
         """Add a film to the catalogue or replace its title, year, aliases or reviewed flag."""
         self._films[film.id] = film
+        self._title_keys.pop(film.id, None)
 
     def update_review(
         self, film: Film, keep_exploring: Sequence[int], terms: Mapping[str, float]
     ) -> None:
         """Add or replace one review's links and terms, as if rebuilt with it."""
-        self._films[film.id] = film
+        self.upsert_film(film)
         self._drop_list(film.id)
         self._set_list(film.id, keep_exploring)
         self._replace_terms(film.id, _clean_terms(terms))
@@ -206,12 +210,18 @@ class Recommender:
     # --- links -----------------------------------------------------------------------
 
     def _set_list(self, film_id: int, linked: Sequence[int]) -> None:
-        ordered = tuple(dict.fromkeys(other for other in linked if other != film_id))
-        if not ordered:
+        unique = dict.fromkeys(linked)
+        unique.pop(film_id, None)
+        if not unique:
             return
-        self._lists[film_id] = ordered
+        ordered = self._lists[film_id] = tuple(unique)
+        named_in = self._named_in
         for position, other in enumerate(ordered):
-            self._named_in.setdefault(other, {})[film_id] = position
+            naming = named_in.get(other)
+            if naming is None:
+                named_in[other] = {film_id: position}
+            else:
+                naming[film_id] = position
 
     def _drop_list(self, film_id: int) -> None:
         for other in self._lists.pop(film_id, ()):
@@ -220,75 +230,79 @@ class Recommender:
             if not naming:
                 del self._named_in[other]
 
+    def _naming_lists(self, film_id: int) -> list[tuple[int, int]]:
+        """(reviewer, position) for the lists naming the film: by reviewer id, or for a film
+        named in very many lists, the ones naming it most prominently."""
+        naming = self._named_in.get(film_id, {})
+        if len(naming) <= _LISTS_SCANNED:
+            return sorted(naming.items())
+        lists = self._lists
+        prominent = heapq.nsmallest(
+            _LISTS_SCANNED,
+            naming.items(),
+            key=lambda pair: (pair[1] / len(lists[pair[0]]), pair[0]),
+        )
+        return sorted(prominent)
+
     # --- text similarity -------------------------------------------------------------
 
+    def _posting(self, term: str) -> list[int]:
+        posting = self._postings[term]
+        if term in self._unsorted:
+            posting.sort(key=self._posting_order(term))
+            self._unsorted.discard(term)
+        return posting
+
+    def _posting_order(self, term: str) -> Callable[[int], tuple[float, int]]:
+        terms_of = self._terms
+        return lambda film_id: (-terms_of[film_id][term], film_id)
+
     def _replace_terms(self, film_id: int, terms: dict[str, float]) -> None:
-        old = self._terms.pop(film_id, {})
-        self._sums.pop(film_id, None)
-        changed_df: set[str] = set()
-        for term, weight in old.items():
-            posting = self._postings[term]
-            del posting[bisect.bisect_left(posting, (-weight, film_id))]
-            if term not in terms:
-                changed_df.add(term)
-                self._df[term] -= 1
-                if not posting:
-                    del self._postings[term], self._df[term]
-        for term, weight in terms.items():
-            bisect.insort(self._postings.setdefault(term, []), (-weight, film_id))
-            if term not in old:
-                changed_df.add(term)
-                self._df[term] = self._df.get(term, 0) + 1
-        if terms:
-            self._terms[film_id] = terms
-        stale = {other for term in changed_df for _, other in self._postings.get(term, ())}
-        stale.discard(film_id)
-        for other in stale:
-            self._sums[other] = self._norm_sums(other)
-        if terms:
-            self._sums[film_id] = self._norm_sums(film_id)
+        for term in self._terms.get(film_id, {}):
+            posting = self._posting(term)
+            order = self._posting_order(term)
+            del posting[bisect.bisect_left(posting, order(film_id), key=order)]
+            if not posting:
+                del self._postings[term]
+                self._unsorted.discard(term)
+        self._terms.pop(film_id, None)
+        self._norms.pop(film_id, None)
+        if not terms:
+            return
+        self._terms[film_id] = terms
+        self._norms[film_id] = _norm(terms)
+        for term in terms:
+            if term in self._postings:
+                bisect.insort(self._posting(term), film_id, key=self._posting_order(term))
+            else:
+                self._postings[term] = [film_id]
 
-    def _norm_sums(self, film_id: int) -> _NormSums:
-        squares = weighted_log = weighted_log_squared = 0.0
-        terms = self._terms[film_id]
-        for term in sorted(terms):
-            square = terms[term] * terms[term]
-            log_df = math.log(self._df[term])
-            squares += square
-            weighted_log += square * log_df
-            weighted_log_squared += square * log_df * log_df
-        return _NormSums(squares, weighted_log, weighted_log_squared)
-
-    def _norm(self, film_id: int, log_n: float) -> float:
-        sums = self._sums[film_id]
-        value = (
-            log_n * log_n * sums.squares - 2 * log_n * sums.weighted_log + sums.weighted_log_squared
-        )
-        return math.sqrt(max(value, 1e-12))
+    def _rarity(self, term: str, log_n: float) -> float:
+        """idf / idf_max: near 1 for a term few reviews use, near 0 for one all use."""
+        return 1.0 - math.log(len(self._postings[term])) / log_n
 
     def _text_scores(self, film_id: int) -> dict[int, float]:
         terms = self._terms.get(film_id)
         if not terms:
             return {}
         log_n = math.log(len(self._terms) + 1)
-        weighted = sorted(
-            (
-                (-(weight * (log_n - math.log(self._df[term]))), term)
-                for term, weight in terms.items()
-                if self._df[term] > 1
-            ),
+        strongest = sorted(
+            (-(weight * self._rarity(term, log_n)), term)
+            for term, weight in terms.items()
+            if len(self._postings[term]) > 1
         )[:_QUERY_TERMS]
         dots: dict[int, float] = {}
-        for query_weight, term in weighted:
-            idf = log_n - math.log(self._df[term])
-            factor = -query_weight * idf
-            for negative_weight, other in self._postings[term][:_POSTINGS_SCANNED]:
-                dots[other] = dots.get(other, 0.0) - negative_weight * factor
+        terms_of = self._terms
+        for negative_factor, term in strongest:
+            factor = -negative_factor
+            for other in self._posting(term)[:_POSTINGS_SCANNED]:
+                dots[other] = dots.get(other, 0.0) + terms_of[other][term] * factor
         dots.pop(film_id, None)
-        query_norm = self._norm(film_id, log_n)
+        query_norm = self._norms[film_id]
+        norms = self._norms
         scores: dict[int, float] = {}
         for other, dot in dots.items():
-            similarity = dot / (query_norm * self._norm(other, log_n))
+            similarity = dot / (query_norm * norms[other])
             if similarity >= _MIN_TEXT_SIMILARITY:
                 scores[other] = similarity
         return scores
@@ -297,7 +311,7 @@ class Recommender:
         mine, theirs = self._terms.get(film_id, {}), self._terms.get(other, {})
         log_n = math.log(len(self._terms) + 1)
         shared = (
-            (-(mine[t] * theirs[t] * (log_n - math.log(self._df[t])) ** 2), t)
+            (-(mine[t] * theirs[t] * self._rarity(t, log_n)), t)
             for t in mine.keys() & theirs.keys()
         )
         return [term for _, term in sorted(shared)[:_REASON_TERMS]]
@@ -308,7 +322,10 @@ class Recommender:
         return self._films[film_id].reviewed or film_id in self._lists or film_id in self._terms
 
     def _order(self, film_id: int) -> tuple[str, int]:
-        return display_title(self._films[film_id].title).casefold(), film_id
+        key = self._title_keys.get(film_id)
+        if key is None:
+            key = self._title_keys[film_id] = display_title(self._films[film_id].title).casefold()
+        return key, film_id
 
     def _title(self, film_id: int) -> str:
         film = self._films.get(film_id)
@@ -340,7 +357,15 @@ class Recommender:
 
 
 def _clean_terms(terms: Mapping[str, float]) -> dict[str, float]:
-    return {term: float(weight) for term, weight in terms.items() if term and weight > 0}
+    cleaned = dict(terms)
+    if cleaned and min(cleaned.values()) <= 0:
+        return {term: weight for term, weight in cleaned.items() if weight > 0}
+    return cleaned
+
+
+def _norm(terms: Mapping[str, float]) -> float:
+    # fsum is exact whatever the order, so an edit and a rebuild agree to the last bit.
+    return math.sqrt(math.fsum(weight * weight for weight in terms.values()))
 
 
 def _shorten(reason: str) -> str:

@@ -6,14 +6,16 @@ import random
 from dataclasses import replace
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.core.errors import NotFoundError
 from bot.core.model import Film
 from bot.core.recommend import MAX_REASON_CHARS, MAX_REASONS, Recommender, Suggestion
-from bot.core.terms import review_terms, singular
+from bot.core.terms import _token_words, content_words, review_terms, singular
 
 NEVER_LET_ME_GO, MOON, FOUNTAIN, HER, MELANCHOLIA = 1, 2, 3, 4, 5
-SOLARIS, SUNSHINE, UNLINKED, GATTACA, CHILDREN, ANOTHER = 6, 7, 8, 9, 10, 11
+SOLARIS, SUNSHINE, UNLINKED, GATTACA, CHILDREN, ANOTHER, SUNSHINE_2007 = 6, 7, 8, 9, 10, 11, 12
 
 FILMS = [
     Film(NEVER_LET_ME_GO, "Never Let Me Go", 2010, reviewed=True),
@@ -27,12 +29,13 @@ FILMS = [
     Film(GATTACA, "Gattaca", 1997),
     Film(CHILDREN, "Children of Men", 2006),
     Film(ANOTHER, "Another Earth", 2011, reviewed=True),
+    Film(SUNSHINE_2007, "Sunshine", 2007),
 ]
 
 KEEP_EXPLORING = {
     # A duplicate and the film itself, which must both disappear.
     NEVER_LET_ME_GO: [FOUNTAIN, MOON, MELANCHOLIA, HER, FOUNTAIN, NEVER_LET_ME_GO],
-    MOON: [NEVER_LET_ME_GO, FOUNTAIN, MELANCHOLIA],
+    MOON: [NEVER_LET_ME_GO, FOUNTAIN, MELANCHOLIA, SUNSHINE_2007],
     HER: [FOUNTAIN, MELANCHOLIA, CHILDREN],
     ANOTHER: [FOUNTAIN, MELANCHOLIA],
 }
@@ -85,12 +88,13 @@ def test_own_keep_exploring_list_comes_first_in_its_order_without_duplicates() -
 
 
 def test_curated_order_survives_stronger_other_evidence() -> None:
-    # Melancholia is named in four lists, The Fountain in all of them too; the author's
-    # order still wins.
+    # Moon is both in the list and links back, Melancholia is named in four lists; the
+    # author's order still wins, and every curated film outranks every other suggestion.
     suggestions = build().similar(NEVER_LET_ME_GO)
-    scores = [s.score for s in suggestions[:4]]
-    assert scores == sorted(scores, reverse=True)
-    assert all(s.score > suggestions[4].score for s in suggestions[:4])
+    curated, others = suggestions[:4], suggestions[4:]
+    assert [s.score for s in curated] == sorted((s.score for s in curated), reverse=True)
+    assert SUNSHINE_2007 in ids(others)
+    assert min(s.score for s in curated) > max(s.score for s in others)
 
 
 def test_reverse_links_and_cooccurrence_for_an_unreviewed_film() -> None:
@@ -115,6 +119,15 @@ def test_reverse_link_earlier_in_a_list_counts_more() -> None:
     recommender = Recommender(films, {2: [4, 5, 6, 7, 1], 3: [1, 4, 5, 6, 8]}, {})
     order = ids(recommender.similar(1))
     assert order[:2] == [3, 2]
+
+
+def test_a_film_named_in_very_many_lists_gets_its_most_prominent_links() -> None:
+    films = [Film(i, f"Film {i:04}", None, reviewed=i > 1) for i in range(1, 602)]
+    # Reviews 2..601 all name film 1: the even ones first of four, the odd ones last.
+    lists = {i: [1, 700, 701, 702] if i % 2 == 0 else [700, 701, 702, 1] for i in range(2, 602)}
+    suggestions = Recommender(films, lists, {}).similar(1, count=20)
+    assert ids(suggestions) == list(range(2, 42, 2))
+    assert all(s.reasons == ("its review recommends Film 0001",) for s in suggestions)
 
 
 def test_text_similarity_finds_unlinked_reviews_on_the_same_subject() -> None:
@@ -308,3 +321,8 @@ def test_review_terms_limit_and_order() -> None:
 )
 def test_singular(word: str, expected: str) -> None:
     assert singular(word) == expected
+
+
+@given(st.from_regex(r"[A-Za-z][A-Za-z'’éÉ]{0,12}", fullmatch=True))
+def test_fast_token_path_agrees_with_content_words(token: str) -> None:
+    assert _token_words(token) == content_words(token)
