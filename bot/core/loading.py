@@ -14,6 +14,8 @@ from bot.core.review_format import parse_review_file
 
 REVIEW_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 FILM_LIST_SUFFIXES = frozenset({".csv"})
+# A folder's README or LICENSE documents the folder; it is never a review.
+DOCUMENT_STEMS = frozenset({"readme", "license", "licence", "changelog", "contributing"})
 
 Progress = Callable[[int, int], None]
 
@@ -39,6 +41,7 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
                     for p in path.rglob("*")
                     if p.is_file()
                     and p.suffix.lower() in REVIEW_SUFFIXES | FILM_LIST_SUFFIXES
+                    and p.stem.lower() not in DOCUMENT_STEMS
                     and not any(part.startswith(".") for part in p.relative_to(path).parts)
                 )
             )
