@@ -1562,6 +1562,7 @@ class FakeDiscord:
         channel: FakeChannel | None = None,
         guild: FakeGuild | None = None,
         reply_to: JSON | int | None = None,
+        mention_author: bool = True,
         attachments: Sequence[FakeAttachment] = (),
     ) -> JSON:
         """Post a message as `user` (MESSAGE_CREATE to the bot); returns once the bot parsed it.
@@ -1598,6 +1599,10 @@ class FakeDiscord:
                 "guild_id": str(guild.id),
             }
             message["referenced_message"] = referenced
+            author = referenced["author"]
+            if mention_author and all(user["id"] != author["id"] for user in message["mentions"]):
+                # A reply pings the replied-to author unless the user switches that off.
+                message["mentions"].append(author)
         self.messages[message_id] = message
         self._last_user_message[channel.id] = message_id
         session = self.session_for(guild)

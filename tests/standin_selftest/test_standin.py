@@ -258,7 +258,7 @@ def guild() -> FakeGuild:
 
 @pytest.fixture
 async def fake(guild: FakeGuild) -> AsyncIterator[FakeDiscord]:
-    async with FakeDiscord([guild], deadline=0.2) as stand_in:
+    async with FakeDiscord([guild]) as stand_in:
         yield stand_in
 
 
@@ -406,6 +406,12 @@ async def test_mention_message_gets_reply(
     # Without the message content intent a message that does not mention the bot arrives empty.
     await fake.send_message("no mention here", user=ALICE)
     assert bot.seen_messages[-1].content == ""
+    # A reply to the bot mentions it (unless the user turns the ping off), so it is answered.
+    await fake.send_message("and Alien?", user=ALICE, reply_to=replies[0])
+    [answer] = await fake.wait_for_bot_messages(guild.text_channel, count=1)
+    assert answer["content"] == "you said: and Alien?"
+    await fake.send_message("quietly", user=ALICE, reply_to=answer, mention_author=False)
+    assert bot.seen_messages[-1].content == ""
     fake.assert_no_violations()
 
 
@@ -452,6 +458,7 @@ async def test_missing_allowed_mentions_is_a_ping(fake: FakeDiscord, bot: SelfTe
 
 
 async def test_late_response_is_unknown_interaction(fake: FakeDiscord, bot: SelfTestBot) -> None:
+    fake.deadline = 0.2  # /slow answers after 0.4 s
     result = await fake.slash("slow", user=ALICE, wait=False)
     await result.wait_until(lambda r: bool(r.callbacks) and r.in_flight == 0, timeout=3)
     assert result.callbacks[0].status == 404
