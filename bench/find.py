@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import statistics
 import time
 import tracemalloc
@@ -78,6 +79,9 @@ class Score:
         self.right: Counter[str] = Counter()
         self.total: Counter[str] = Counter()
         self.latencies: list[float] = []
+        # Each query's fastest run: other processes on a shared 2-core machine only ever
+        # add time, so this is the resolver's own cost.
+        self.best_latencies: list[float] = []
 
     def accuracy(self, kind: str | None = None) -> str:
         if kind is None:
@@ -98,11 +102,14 @@ def run(
     for query in queries:
         answer(query, resolve, find_in_sentence)  # warm-up
         result = None
+        runs = []
         for _ in range(rounds):
             start = time.perf_counter()
             result = answer(query, resolve, find_in_sentence)
-            score.latencies.append(time.perf_counter() - start)
+            runs.append(time.perf_counter() - start)
         assert result is not None
+        score.latencies.extend(runs)
+        score.best_latencies.append(min(runs))
         score.total[query.kind] += 1
         score.right[query.kind] += judge.is_right(query, result)
     return score
@@ -127,6 +134,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
+    load = os.getloadavg()[0]
     films = catalogue_films()
     queries = load_labelled(LABELLED)
     judge = Judge(films)
@@ -158,11 +166,19 @@ def main() -> None:
     for label, fraction in (("p50", 0.50), ("p99", 0.99)):
         rows.append(
             (
-                f"{label} per query",
+                f"{label} per query (all runs)",
                 f"{percentile(ours.latencies, fraction) * ms:.3f} ms",
                 f"{percentile(baseline.latencies, fraction) * ms:.1f} ms",
             )
         )
+    rows.append(
+        (
+            "p99 per query (best run of each)",
+            f"{percentile(ours.best_latencies, 0.99) * ms:.3f} ms",
+            f"{percentile(baseline.best_latencies, 0.99) * ms:.1f} ms (1 run)",
+        )
+    )
+    rows.append(("machine load average at start", f"{load:.2f}", ""))
     for label, fraction in (("p50", 0.50), ("p99", 0.99)):
         rows.append(
             (
@@ -198,7 +214,7 @@ def main() -> None:
     print(
         "Baseline: rapidfuzz process.extractOne(query, all titles, scorer=fuzz.WRatio,"
         " processor=default_process), best title taken as the answer"
-        + (f", on every {args.baseline_sample}th query" if args.baseline_sample > 1 else "")
+        + (f", on one query in {args.baseline_sample}" if args.baseline_sample > 1 else "")
         + "; it cannot say 'no match' or 'which one?'."
     )
 

@@ -407,6 +407,8 @@ class FilmIndex:
                 )
                 longest = max(len(choice), len(canonical), 1)
                 best.append((rank, choice, year, 100.0 * (1.0 - slips / longest)))
+            if year is not None and any(rank[1] for rank, _, _, _ in best):
+                break  # "casablanka 1942" found Casablanca of 1942: no need to read on.
         if not best:
             return None, similar
         best.sort(key=lambda item: item[0], reverse=True)
