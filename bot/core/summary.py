@@ -2,8 +2,10 @@
 what the reviewer thinks of it.
 
 How sentences are scored (each feature is a small number; the sum ranks sentences):
-- verdict cues: evaluative words ("masterpiece", "beautiful", "flawed", "ultimately"...);
-- identity cues: the film's title, "this film is", "directed by", "based on", "follows"...;
+- verdict cues: evaluative words ("masterpiece", "beautiful", "flawed", "ultimately"...),
+  and more for an announced conclusion ("My verdict:", "In short,");
+- identity cues: the film's title (or its main part, before a subtitle), "this film is",
+  "directed by", "based on", "follows"...;
 - position: the opening sentence and the last paragraph, where reviewers state a thesis
   and a conclusion, weigh more;
 - centrality: how many of the review's recurring content words (and the tagline's) the
@@ -133,6 +135,14 @@ _VERDICT_VOCABULARY = """masterpiece masterful masterclass beautiful beautifully
     slog misfire gem heartfelt sincere honest earnest sharp witty smart clever intelligent
     thoughtful timeless humane"""
 _VERDICT_WORDS = frozenset(_VERDICT_VOCABULARY.split())
+# The reviewer announcing the conclusion: "My verdict:", "In short,", "Overall,".
+_CONCLUSION = re.compile(
+    r"\b(?:(?:my |the )?verdict|in short|overall|bottom line|all told|to sum up|in sum|"
+    r"all in all|in the end)\b",
+    re.IGNORECASE,
+)
+# Where a long title is shortened in running text: "Dr. Strangelove or: How I Learned...".
+_SUBTITLE = re.compile(r"\s+or:\s+|\s*:\s+|\s+[-–—]\s+")
 _VERDICT_PHRASES = re.compile(
     r"\b(one of the (?:best|finest|greatest|worst|most)|piece of (?:cinema|filmmaking|film)|"
     r"worth (?:watching|seeing|your time)|do yourself a favou?r|a must|in the end|all in all|"
@@ -156,7 +166,7 @@ _ANECDOTE = re.compile(
     r"friday|saturday|sunday)|this (?:morning|weekend|evening)|the other day|tonight|"
     r"neighbou?r|my (?:wife|husband|partner|kids?|son|daughter|mum|mom|dad|father|mother|"
     r"friends?|girlfriend|boyfriend|cat|dog|family|roommate|flatmate|sister|brother)|"
-    r"watched (?:this|it) (?:again|for the first time)|rewatch(?:ed|ing)?|when i was|"
+    r"watched (?:this|it) (?:again|for the first time)|when i was|"
     r"growing up|as a kid|my couch|my sofa|popcorn bucket|the first time i)\b",
     re.IGNORECASE,
 )
@@ -175,6 +185,9 @@ _PHRASE_WEIGHT = 0.6
 _IDENTITY_WEIGHT = 0.5
 _TITLE_WEIGHT = 1.0
 _DEFINITION_WEIGHT = 0.7
+_CONCLUSION_WEIGHT = 1.0
+_TITLE_DEFINITION_WEIGHT = 0.6
+_DEFINING_VERBS = ("is a", "is an", "was a", "was an", "is the", "is not a", "isnt a")
 _OPENING_WEIGHT = 0.6
 _LAST_PARAGRAPH_WEIGHT = 0.5
 _CENTRALITY_WEIGHT = 1.2
@@ -256,14 +269,20 @@ def _score(
         for words in words_of
     ]
     top_centrality = max(centrality) or 1.0
-    title_key = fold(display_title(title)) if title else ""
+    title_keys = _title_keys(title)
     last_paragraph_start = len(texts) - len(per_paragraph[-1])
     sentences: list[_Sentence] = []
     for index, text in enumerate(texts):
         words = words_of[index]
         verdict_hits = sum(1 for w in set(words) if w in _VERDICT_WORDS)
         phrase_hits = len(_VERDICT_PHRASES.findall(text))
-        has_title = bool(title_key) and f" {title_key} " in f" {fold(text)} "
+        folded = f" {fold(text)} "
+        has_title = any(f" {key} " in folded for key in title_keys)
+        concluding = bool(_CONCLUSION.search(text))
+        # "<Title> is a ...": the sentence that says what the film is.
+        defines_title = any(
+            f" {key} {verb} " in folded for key in title_keys for verb in _DEFINING_VERBS
+        )
         identity_hits = len(_IDENTITY_PHRASES.findall(text))
         anecdote = bool(_FIRST_PERSON.search(text)) and bool(_ANECDOTE.search(text))
         score = (
@@ -271,17 +290,19 @@ def _score(
             + _PHRASE_WEIGHT * min(phrase_hits, 2)
             + _IDENTITY_WEIGHT * min(identity_hits, 2)
             + (_TITLE_WEIGHT if has_title else 0.0)
+            + (_CONCLUSION_WEIGHT if concluding else 0.0)
+            + (_TITLE_DEFINITION_WEIGHT if defines_title else 0.0)
             + _CENTRALITY_WEIGHT * centrality[index] / top_centrality
         )
         if (has_title or _FILM_SUBJECT.match(text)) and _DEFINITION.search(text):
             score += _DEFINITION_WEIGHT
-        if index < 2:
-            score += _OPENING_WEIGHT / (index + 1)
+        if index == 0:
+            score += _OPENING_WEIGHT
         if index >= last_paragraph_start:
             score += _LAST_PARAGRAPH_WEIGHT
         if anecdote:
             score -= _ANECDOTE_PENALTY
-        elif _FIRST_PERSON.search(text):
+        elif _FIRST_PERSON.search(text) and not concluding:
             score -= _FIRST_PERSON_PENALTY
         if len(words) < 5:
             score -= _FEW_WORDS_PENALTY
@@ -300,10 +321,22 @@ def _score(
                 score=score,
                 words=frozenset(words),
                 identity=has_title or identity_hits > 0,
-                verdict=verdict_hits + phrase_hits > 0 and not anecdote,
+                verdict=(verdict_hits + phrase_hits > 0 or concluding) and not anecdote,
             )
         )
     return sentences
+
+
+def _title_keys(title: str | None) -> list[str]:
+    """The folded title, and its main part if it has a subtitle, as the text may use either."""
+    if not title:
+        return []
+    full = display_title(title)
+    main = _SUBTITLE.split(full, maxsplit=1)[0]
+    keys = [fold(full)]
+    if main != full and len(main) >= 4:
+        keys.append(fold(main))
+    return [key for key in keys if key]
 
 
 def _choose(sentences: list[_Sentence], min_chars: int, max_chars: int) -> list[_Sentence]:
