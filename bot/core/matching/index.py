@@ -435,22 +435,22 @@ class FilmIndex:
 
     # ----- a sentence that names a film ---------------------------------------------
 
-    def find_in_sentence(self, sentence: str) -> Resolution:
+    def find_in_sentence(self, text: str) -> Resolution:
         """The film a chat message names: "have you reviewed never let me go?"."""
-        text = sentence[:MAX_SENTENCE_CHARS]
-        for quoted in quoted_parts(text):
+        cut = text[:MAX_SENTENCE_CHARS]
+        for quoted in quoted_parts(cut):
             quoted_result = self.resolve(quoted)
             if quoted_result.match is not None or quoted_result.ambiguous:
                 return Resolution(
-                    sentence,
+                    text,
                     quoted_result.match,
                     quoted_result.score,
                     quoted_result.candidates,
                     quoted_result.suggestions,
                 )
-        words, capitals = folded_words(text)
+        words, capitals = folded_words(cut)
         if not words:
-            return Resolution(sentence, None, 0.0)
+            return Resolution(text, None, 0.0)
         folded = " ".join(words)
         whole = _query_key(folded)
         found = self._find_exact(_readings(whole))
@@ -466,13 +466,11 @@ class FilmIndex:
         if found is None:
             found, hunch = self._find_in_ngrams(words, capitals)
         if found is not None:
-            return _resolution(sentence, found)
+            return _resolution(text, found)
         result = self.resolve(core)
         if result.match is None and not result.ambiguous and hunch:
-            return Resolution(sentence, None, SCORE_HUNCH, suggestions=hunch[:MAX_SUGGESTIONS])
-        return Resolution(
-            sentence, result.match, result.score, result.candidates, result.suggestions
-        )
+            return Resolution(text, None, SCORE_HUNCH, suggestions=hunch[:MAX_SUGGESTIONS])
+        return Resolution(text, result.match, result.score, result.candidates, result.suggestions)
 
     def _find_in_ngrams(
         self, words: list[str], capitals: list[bool]
