@@ -22,10 +22,14 @@ def film_by_label(world: World, label: str) -> Film:
     return resolution.match
 
 
+def component(message: dict[str, Any], custom_id: str) -> dict[str, Any]:
+    found = find_component(message, custom_id)
+    assert found is not None, custom_ids(message)
+    return found
+
+
 def options_of(message: dict[str, Any], custom_id: str) -> list[dict[str, Any]]:
-    select = find_component(message, custom_id)
-    assert select is not None, custom_ids(message)
-    options: list[dict[str, Any]] = select["options"]
+    options: list[dict[str, Any]] = component(message, custom_id)["options"]
     return options
 
 
@@ -69,9 +73,8 @@ async def test_read_full_review_pages_through_every_section(world: World) -> Non
     assert page is not None
     total = int(page["embeds"][0]["footer"]["text"].split(" of ")[1].split(" ")[0])
     assert total >= len(review.sections) > 1
-    buttons = [c for c in custom_ids(page)]
-    previous, counter, following = buttons
-    assert find_component(page, previous)["disabled"] is True  # type: ignore[index]
+    previous, _counter, following = custom_ids(page)
+    assert component(page, previous)["disabled"] is True
     seen = [page["embeds"][0]["description"]]
     for number in range(2, total + 1):
         turned = await world.fake.click(page, following, user=world.member)
@@ -79,7 +82,7 @@ async def test_read_full_review_pages_through_every_section(world: World) -> Non
         page = world.fake.messages[int(page["id"])]
         assert page["embeds"][0]["footer"]["text"].startswith(f"Page {number} of {total}")
         seen.append(page["embeds"][0]["description"])
-    assert find_component(page, following)["disabled"] is True  # type: ignore[index]
+    assert component(page, following)["disabled"] is True
     text = "\n".join(seen)
     for section in review.sections:
         if section.heading:
