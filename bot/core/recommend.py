@@ -199,13 +199,25 @@ class Recommender:
         self._replace_terms(film.id, _clean_terms(terms))
 
     def remove_review(self, film_id: int) -> None:
-        """Forget a review's links and terms; the film stays in the catalogue, unreviewed."""
+        """Forget a review's links and terms; the film stays in the catalogue, unreviewed.
+
+        Removing what is not there does nothing, so a retried removal is harmless.
+        """
         film = self._films.get(film_id)
-        if film is None:
-            raise NotFoundError(f"No film with id {film_id} in the catalogue.")
-        self._films[film_id] = replace(film, reviewed=False)
+        if film is not None:
+            self._films[film_id] = replace(film, reviewed=False)
         self._drop_list(film_id)
         self._replace_terms(film_id, {})
+
+    def remove_film(self, film_id: int) -> None:
+        """Take a film out of the catalogue with its review: it is never suggested again.
+
+        Lists that still name it keep the id, so adding the film back restores those links,
+        just as a rebuild from the same lists would.
+        """
+        self.remove_review(film_id)
+        self._films.pop(film_id, None)
+        self._title_keys.pop(film_id, None)
 
     # --- links -----------------------------------------------------------------------
 

@@ -211,8 +211,26 @@ def test_update_and_remove_review() -> None:
     recommender.remove_review(GATTACA)
     assert recommender.similar(GATTACA) == []
     assert GATTACA not in ids(recommender.similar(NEVER_LET_ME_GO, 20))
+    # Removing again, or removing what was never there, changes nothing.
+    recommender.remove_review(GATTACA)
+    recommender.remove_review(999)
+    assert recommender.similar(GATTACA) == []
+
+
+def test_remove_film_takes_it_out_of_every_list() -> None:
+    recommender = build()
+    assert MOON in ids(recommender.similar(NEVER_LET_ME_GO, 20))
+    recommender.remove_film(MOON)
     with pytest.raises(NotFoundError):
-        recommender.remove_review(999)
+        recommender.similar(MOON)
+    for film in FILMS:
+        if film.id != MOON:
+            assert MOON not in ids(recommender.similar(film.id, 20))
+    # Moon's own list is gone: The Fountain loses that reverse link.
+    assert "its review recommends The Fountain" in reasons_of(
+        recommender.similar(FOUNTAIN, 20), NEVER_LET_ME_GO
+    )
+    recommender.remove_film(MOON)
 
 
 def test_upsert_film_renames_and_adds() -> None:
@@ -252,25 +270,37 @@ def test_incremental_changes_equal_a_rebuild(seed: int) -> None:
     recommender = Recommender(films.values(), lists, terms)
 
     for _ in range(25):
-        action = rng.choice(["update", "update", "remove", "upsert"])
+        action = rng.choice(["update", "update", "remove", "upsert", "drop"])
         film_id = rng.choice(film_ids)
         if action == "update":
-            films[film_id] = replace(films[film_id], reviewed=True)
+            film = films.get(film_id) or Film(film_id, "Back", None)
+            films[film_id] = replace(film, reviewed=True)
             lists[film_id] = random_list(rng, film_ids)
             terms[film_id] = random_terms(rng)
             recommender.update_review(films[film_id], lists[film_id], terms[film_id])
         elif action == "remove":
-            films[film_id] = replace(films[film_id], reviewed=False)
+            if film_id in films:
+                films[film_id] = replace(films[film_id], reviewed=False)
             lists.pop(film_id, None)
             terms.pop(film_id, None)
             recommender.remove_review(film_id)
+        elif action == "drop":
+            films.pop(film_id, None)
+            lists.pop(film_id, None)
+            terms.pop(film_id, None)
+            recommender.remove_film(film_id)
         else:
-            films[film_id] = replace(films[film_id], title=f"Film {rng.randint(1, 15)}")
+            film = films.get(film_id) or Film(film_id, "Back", None)
+            films[film_id] = replace(film, title=f"Film {rng.randint(1, 15)}")
             recommender.upsert_film(films[film_id])
 
     rebuilt = Recommender(films.values(), lists, terms)
     for film_id in film_ids:
-        assert recommender.similar(film_id, 50) == rebuilt.similar(film_id, 50)
+        if film_id in films:
+            assert recommender.similar(film_id, 50) == rebuilt.similar(film_id, 50)
+        else:
+            with pytest.raises(NotFoundError):
+                recommender.similar(film_id)
 
 
 # --- distinctive terms -------------------------------------------------------------------
