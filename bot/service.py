@@ -217,7 +217,7 @@ class FilmService:
             film = await self.db.get_film(film_id)
             if film is None:
                 self.index.remove(film_id)
-                self.recommender.remove_review(film_id)
+                self.recommender.remove_film(film_id)
                 continue
             review = await self.db.get_review(film_id)
             for linked in review.keep_exploring if review else ():
