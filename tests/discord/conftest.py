@@ -7,6 +7,7 @@ orders its changes itself.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,17 +113,22 @@ def make_world_guilds() -> dict[str, Any]:
     }
 
 
+def world_settings(db_path: Path, people: dict[str, Any], **changes: Any) -> Settings:
+    settings = Settings(
+        discord_token="standin-token",
+        db_path=db_path,
+        data_dir=DATA_DIR,
+        mod_role_ids=frozenset({people["mod_role"].id}),
+        admin_guild_ids=frozenset({people["guild"].id}),
+    )
+    return dataclasses.replace(settings, **changes)
+
+
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World]:
     people = make_world_guilds()
     guild: FakeGuild = people["guild"]
-    settings = Settings(
-        discord_token="standin-token",
-        db_path=tmp_path_factory.mktemp("discord") / "filmbot.db",
-        data_dir=DATA_DIR,
-        mod_role_ids=frozenset({people["mod_role"].id}),
-        admin_guild_ids=frozenset({guild.id}),
-    )
+    settings = world_settings(tmp_path_factory.mktemp("discord") / "filmbot.db", people)
     async with open_service(settings) as service:
         bot = await create_bot(service, settings)
         async with (
@@ -144,7 +150,3 @@ def no_new_violations(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     new: list[Violation] = world.fake.violations[before:]
     assert new == [], "\n".join(str(v) for v in new)
-
-
-def data_path(name: str) -> Path:
-    return DATA_DIR / "reviews" / name

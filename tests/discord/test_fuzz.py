@@ -51,7 +51,7 @@ def check_answer(result: InteractionResult) -> None:
 
 
 @settings(
-    max_examples=30,
+    max_examples=50,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )

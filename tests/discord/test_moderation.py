@@ -368,3 +368,37 @@ async def test_a_huge_file_is_refused_before_it_is_downloaded(world: World) -> N
     result = await world.slash("reviews add", {"file": huge}, user=world.moderator)
     assert "huge.txt is too large: 1,000,001 bytes" in message_text(result.message)
     assert len([r for r in world.fake.requests if "/attachments/" in r.path]) == downloads
+
+
+async def test_a_review_too_long_for_the_form_is_handed_over_as_a_file(world: World) -> None:
+    paragraphs = [
+        f"Hour {n} of the film is one more long take across the mud, and it is somehow "
+        f"never dull: the camera waits, the rain keeps falling, and the village goes on "
+        f"lying to itself in ways that are funny, then cruel, then funny again. " * 2
+        for n in range(1, 12)
+    ]
+    long_review = "Satantango\nYear: 1994\n" + "\n".join(paragraphs) + "\n"
+    assert len(long_review) > 4000
+    preview = await world.slash(
+        "reviews add",
+        {"file": attachment(world, "satantango.txt", long_review)},
+        user=world.moderator,
+    )
+    await press(world, preview, "Confirm", world.moderator)
+    assert await reviewed_film(world, "Satantango (1994)") is not None
+
+    handed = await world.slash("reviews edit", {"film": "satantango"}, user=world.moderator)
+
+    assert handed.modal is None and handed.ephemeral
+    assert handed.message is not None
+    assert "too long for the form" in handed.message["content"]
+    [file] = handed.message["attachments"]
+    exported = world.fake.attachment_bytes(file)
+    # The file is the review itself: uploading it unchanged changes nothing.
+    again = await world.slash(
+        "reviews edit",
+        {"film": "satantango", "file": attachment(world, "satantango.txt", exported)},
+        user=world.moderator,
+    )
+    after = await press(world, again, "Confirm", world.moderator)
+    assert after["content"] == "✅ Nothing changed in the review of Satantango (1994)."
