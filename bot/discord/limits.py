@@ -61,7 +61,7 @@ def fit_lines(lines: Iterable[str], limit: int) -> str:
             break
         kept.append(line)
         used += len(line) + 1
-    return shorten("\n".join(kept), limit) if kept else _BLANK
+    return fit("\n".join(kept), limit)
 
 
 def split_text(text: str, limit: int) -> list[str]:
@@ -120,8 +120,8 @@ def make_embed(
 
     When the total is too long the description gives way first, then the last fields.
     """
-    title = shorten(title, EMBED_TITLE) if title else None
-    footer = shorten(footer, FOOTER) if footer else None
+    title = shorten(title.strip(), EMBED_TITLE) if title and title.strip() else None
+    footer = shorten(footer.strip(), FOOTER) if footer and footer.strip() else None
     shaped = [
         Field(fit(f.name, FIELD_NAME), fit(f.value, FIELD_VALUE), f.inline)
         for f in fields[:EMBED_FIELDS]

@@ -11,6 +11,7 @@ import pytest
 
 from bot.core.model import Film
 from bot.core.review_format import MAX_REVIEW_BYTES
+from bot.discord import confirm
 from bot.discord.reporting import UNEXPECTED
 from tests.discord.conftest import World
 from tests.standin import (
@@ -402,3 +403,19 @@ async def test_a_review_too_long_for_the_form_is_handed_over_as_a_file(world: Wo
     )
     after = await press(world, again, "Confirm", world.moderator)
     assert after["content"] == "✅ Nothing changed in the review of Satantango (1994)."
+
+
+async def test_a_preview_left_alone_expires_and_stores_nothing(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(confirm, "CONFIRM_TIMEOUT", 0.3)
+    text = PI.replace("Pi", "Cube").replace("1998", "1997")
+    preview = await world.slash(
+        "reviews add", {"file": attachment(world, "cube.txt", text)}, user=world.moderator
+    )
+    message_id = int(preview.message["id"])  # type: ignore[index]
+
+    await world.fake.wait_until(lambda: world.fake.messages[message_id]["components"] == [], 3.0)
+
+    assert world.fake.messages[message_id]["content"] == "This preview expired. Nothing was stored."
+    assert await reviewed_film(world, "Cube (1997)") is None

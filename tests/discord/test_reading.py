@@ -9,6 +9,7 @@ import pytest
 
 from bot.core.model import Film
 from bot.core.replies import ReviewCard, UnreviewedCard
+from bot.discord import pager
 from bot.discord.reporting import UNEXPECTED
 from tests.discord.conftest import World
 from tests.standin import ResponseType, custom_ids, find_component, message_text
@@ -239,3 +240,24 @@ async def test_a_picked_choice_opens_exactly_that_film(world: World) -> None:
     assert result.message is not None
     assert result.message["embeds"][0]["title"] == "The Host (2006)"
     assert UNEXPECTED not in message_text(result.message)
+
+
+async def test_every_feature_area_loaded(world: World) -> None:
+    assert world.bot.failed_extensions == {}
+    assert set(world.bot.cogs) == {"Reviews", "Recommendations", "Moderation", "Help", "Mentions"}
+
+
+async def test_the_pager_drops_its_buttons_when_it_times_out(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pager, "PAGER_TIMEOUT", 0.3)
+    moon = film_by_label(world, "Moon (2009)")
+    card = (await world.slash("review", {"film": "moon"}, user=world.member)).message
+    assert card is not None
+    opened = await world.fake.click(card, f"filmbot:read:{moon.id}", user=world.member)
+    assert opened.message is not None and custom_ids(opened.message)
+    message_id = int(opened.message["id"])
+
+    await world.fake.wait_until(lambda: world.fake.messages[message_id]["components"] == [], 3.0)
+
+    assert world.fake.messages[message_id]["embeds"] == opened.message["embeds"]
