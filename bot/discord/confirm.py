@@ -43,8 +43,10 @@ class ConfirmView(discord.ui.View):
         *,
         confirm_label: str = "Confirm",
         danger: bool = False,
+        nothing_done: str = NOTHING_STORED,
     ) -> None:
         super().__init__(timeout=CONFIRM_TIMEOUT)
+        self.nothing_done = nothing_done
         self.owner_id = owner_id
         self.settings = settings
         self.change = change
@@ -87,7 +89,7 @@ class ConfirmView(discord.ui.View):
     ) -> None:
         self.stop()
         await interaction.response.edit_message(
-            content=f"Cancelled. {NOTHING_STORED}", embeds=[], view=None
+            content=f"Cancelled. {self.nothing_done}", embeds=[], view=None
         )
 
     async def on_timeout(self) -> None:
@@ -95,7 +97,7 @@ class ConfirmView(discord.ui.View):
             return
         try:
             await self.origin.edit_original_response(
-                content=f"This preview expired. {NOTHING_STORED}", view=None
+                content=f"This preview expired. {self.nothing_done}", view=None
             )
         except discord.HTTPException:
             log.debug("preview message gone before its timeout")

@@ -419,3 +419,11 @@ async def test_a_preview_left_alone_expires_and_stores_nothing(
 
     assert world.fake.messages[message_id]["content"] == "This preview expired. Nothing was stored."
     assert await reviewed_film(world, "Cube (1997)") is None
+
+
+async def test_a_removal_cancelled_removes_nothing(world: World) -> None:
+    question = await world.slash("reviews remove", {"film": "primer"}, user=world.moderator)
+    after = await press(world, question, "Cancel", world.moderator)
+    assert after["content"] == "Cancelled. The review was not removed."
+    assert after["embeds"] == [] and after["components"] == []
+    assert await reviewed_film(world, "Primer (2004)") is not None

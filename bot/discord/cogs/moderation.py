@@ -6,6 +6,7 @@ and Confirm button checks in our code that the person is a moderator.
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import Sequence
 from typing import Any
@@ -21,7 +22,7 @@ from bot.core.replies import Notice, Reply, ReviewPreview, Tone
 from bot.core.review_format import render_review
 from bot.discord.attachments import read_review_file
 from bot.discord.client import FilmBot, send_rendered
-from bot.discord.confirm import Change, ConfirmView
+from bot.discord.confirm import NOTHING_STORED, Change, ConfirmView
 from bot.discord.limits import MESSAGE_CONTENT, fit_lines
 from bot.discord.permissions import actor_name, is_moderator
 from bot.discord.render import Rendered, render, render_import_preview
@@ -86,6 +87,13 @@ class Moderation(
 
     # -- shared steps ----------------------------------------------------------------------
 
+    async def _preview(
+        self, data: bytes | str, source: str, replaces: Film | None = None
+    ) -> ReviewPreview:
+        # Parsing and summarising a long review is CPU work: off the event loop, so other
+        # people's interactions are still answered within Discord's 3 seconds meanwhile.
+        return await asyncio.to_thread(self.service.preview, data, source, replaces)
+
     async def _ask(
         self,
         interaction: discord.Interaction[Any],
@@ -94,6 +102,7 @@ class Moderation(
         *,
         confirm_label: str = "Confirm",
         danger: bool = False,
+        nothing_done: str = NOTHING_STORED,
     ) -> None:
         """Show a private preview with Confirm / Cancel; `change` runs on Confirm."""
         view = ConfirmView(
@@ -102,6 +111,7 @@ class Moderation(
             change,
             confirm_label=confirm_label,
             danger=danger,
+            nothing_done=nothing_done,
         )
         rendered.view = view
         await send_rendered(interaction, rendered, ephemeral=True)
@@ -129,7 +139,7 @@ class Moderation(
             if not is_moderator(interaction.user, self.bot.settings):
                 raise NotModeratorError()
             try:
-                preview = self.service.preview(text, FORM_SOURCE, replaces=replaces)
+                preview = await self._preview(text, FORM_SOURCE, replaces=replaces)
             except ReviewFormatError as error:
                 raise FilmbotError(
                     f"The form can't be read as a review: {error.problem}. Nothing was stored."
@@ -151,7 +161,7 @@ class Moderation(
             )
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        preview = self.service.preview(await read_review_file(file), file.filename)
+        preview = await self._preview(await read_review_file(file), file.filename)
         await self._preview_and_save(interaction, preview)
 
     @app_commands.command(
@@ -172,7 +182,7 @@ class Moderation(
         if file is not None:
             await interaction.response.defer(ephemeral=True, thinking=True)
             data = await read_review_file(file)
-            preview = self.service.preview(data, file.filename, replaces=target)
+            preview = await self._preview(data, file.filename, replaces=target)
             await self._preview_and_save(interaction, preview, edit_of)
             return
         values = form_values(review)
@@ -209,7 +219,14 @@ class Moderation(
 
         card = render(await self.service.review_of(target.id))
         question = Rendered(content=f"Remove the review of {target.label()}?", embeds=card.embeds)
-        await self._ask(interaction, question, remove, confirm_label="Remove", danger=True)
+        await self._ask(
+            interaction,
+            question,
+            remove,
+            confirm_label="Remove",
+            danger=True,
+            nothing_done="The review was not removed.",
+        )
 
     @app_commands.command(
         name="import", description="Add or update several reviews from files at once"
@@ -256,7 +273,7 @@ class Moderation(
         seen: dict[str, str] = {}
         for file in files:
             try:
-                preview = self.service.preview(await read_review_file(file), file.filename)
+                preview = await self._preview(await read_review_file(file), file.filename)
             except FilmbotError as error:
                 problems.append(f"• {error}")
                 continue
