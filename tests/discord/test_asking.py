@@ -127,3 +127,15 @@ async def test_messages_not_mentioning_the_bot_get_no_answer(world: World) -> No
     )
     await asyncio.sleep(0.2)
     assert len(world.fake.bot_messages(channel)) == before
+
+
+async def test_other_bots_mentioning_it_get_no_answer(world: World) -> None:
+    robot = FakeMember(FakeUser("another-bot", bot=True))
+    world.guild.members.append(robot)
+    channel = world.guild.text_channel
+    before = len(world.fake.bot_messages(channel))
+    await world.fake.send_message(
+        f"{world.fake.bot_user.mention} what did you think of moon?", user=robot, guild=world.guild
+    )
+    await asyncio.sleep(0.2)
+    assert len(world.fake.bot_messages(channel)) == before
