@@ -8,6 +8,8 @@ from importlib import resources
 
 import aiosqlite
 
+from bot.core.errors import FilmbotError
+
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
@@ -45,7 +47,7 @@ async def migrate(conn: aiosqlite.Connection, target: int | None = None) -> int:
     """Apply every migration above the database's version, each in its own transaction."""
     current = await schema_version(conn)
     if current > LATEST_VERSION:
-        raise RuntimeError(
+        raise FilmbotError(
             f"the database is at schema version {current}, newer than this filmbot "
             f"({LATEST_VERSION}); upgrade filmbot"
         )

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.errors import FilmbotError
 from bot.core.model import FilmRef, ParsedReview, Section
 from bot.core.prepare import prepare_review
 from bot.storage.database import Database
@@ -46,5 +47,5 @@ async def test_a_database_from_a_newer_filmbot_is_refused(tmp_path: Path) -> Non
     path = tmp_path / "future.db"
     with sqlite3.connect(path) as conn:
         conn.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
-    with pytest.raises(RuntimeError, match="newer than this filmbot"):
+    with pytest.raises(FilmbotError, match="newer than this filmbot"):
         await Database.open(path)
