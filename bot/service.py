@@ -134,7 +134,10 @@ class FilmService:
         if film is None:
             return Notice("That film is no longer in the catalogue.", Tone.ERROR)
         linked_from = await self.db.films_linking_to(film_id)
-        suggestions = self.recommender.similar(film_id, UNREVIEWED_SUGGESTIONS)
+        # The reviews that recommend it are listed already; suggest other films beside them.
+        shown = {f.id for f in linked_from}
+        wider = self.recommender.similar(film_id, UNREVIEWED_SUGGESTIONS + len(shown))
+        suggestions = [s for s in wider if s.film.id not in shown][:UNREVIEWED_SUGGESTIONS]
         return UnreviewedCard(film, tuple(linked_from), tuple(suggestions))
 
     def similar_to(self, film_id: int, count: int = DEFAULT_SIMILAR_COUNT) -> Reply:
