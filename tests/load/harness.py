@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import csv
 import gc
+import math
 import random
 import shutil
 import statistics
@@ -217,14 +218,16 @@ class LoopLagMonitor:
 
     def __init__(self, interval: float = 0.005) -> None:
         self.interval = interval
-        self.samples: list[tuple[float, float]] = []  # (perf_counter at start, lag)
+        # (perf_counter at start, lag, CPU seconds this thread used meanwhile)
+        self.samples: list[tuple[float, float, float]] = []
         self._task: asyncio.Task[None] | None = None
 
     async def _run(self) -> None:
         while True:
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.thread_time()
             await asyncio.sleep(self.interval)
-            self.samples.append((start, time.perf_counter() - start - self.interval))
+            lag = time.perf_counter() - start - self.interval
+            self.samples.append((start, lag, time.thread_time() - cpu))
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="loop-lag-monitor")
@@ -500,12 +503,23 @@ class Stall:
     """A loop-lag sample over the limit, and the garbage collections that overlapped it."""
 
     seconds: float
+    cpu: float  # what the bot's thread ran meanwhile; little means it was kept off the CPU
     collections: tuple[GcPause, ...]
 
     @property
     def by_gc(self) -> bool:
         """Most of the stall was a garbage collection, not our code holding the loop."""
         return sum(p.seconds for p in self.collections) >= self.seconds / 2
+
+    @property
+    def held_by_bot(self) -> bool:
+        """The bot's own code held the loop: no collection explains the stall, and the bot's
+        thread was running for most of it, or it lasted so long that blocking I/O (which
+        uses no CPU) is likelier than other processes or the stand-in's thread keeping the
+        bot off the CPU."""
+        if self.by_gc:
+            return False
+        return self.cpu >= self.seconds / 2 or self.seconds >= 2 * STALL_LIMIT
 
 
 @dataclass(slots=True)
@@ -526,8 +540,8 @@ class LoadRun:
     def gc_max(self) -> float:
         return max((p.seconds for p in self.gc_pauses), default=0.0)
 
-    def stalls_not_by_gc(self) -> list[Stall]:
-        return [stall for stall in self.stalls if not stall.by_gc]
+    def stalls_held_by_bot(self) -> list[Stall]:
+        return [stall for stall in self.stalls if stall.held_by_bot]
 
 
 def percentile(samples: Sequence[float], fraction: float) -> float:
@@ -535,7 +549,7 @@ def percentile(samples: Sequence[float], fraction: float) -> float:
     if not samples:
         return 0.0
     ordered = sorted(samples)
-    rank = max(1, min(len(ordered), round(fraction * len(ordered) + 0.5)))
+    rank = max(1, min(len(ordered), math.ceil(fraction * len(ordered))))
     return ordered[rank - 1]
 
 
@@ -564,10 +578,10 @@ class LoadBench:
                 )
             finally:
                 await monitor.stop()
-        lags = [lag for _, lag in monitor.samples]
+        lags = [lag for _, lag, _ in monitor.samples]
         stalls = [
-            Stall(lag, tuple(collections.during(start, start + monitor.interval + lag)))
-            for start, lag in monitor.samples
+            Stall(lag, cpu, tuple(collections.during(start, start + monitor.interval + lag)))
+            for start, lag, cpu in monitor.samples
             if lag > stall_limit
         ]
         noticeable = [p for p in collections.pauses if p.seconds >= NOTICEABLE_GC]

