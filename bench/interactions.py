@@ -17,6 +17,13 @@ for the last round. Targets: every interaction answered within Discord's 3 s, no
 violations, no loop stall over 50 ms (collections included: --freeze-gc shows what
 freezing the loaded catalogue out of the collector's reach would save).
 
+Found so far: full (generation 2) collections walk the 58,788-film catalogue and hold every
+thread for 100-250 ms (more on a busy machine). With 64 users at once, stalls "held by the
+bot" come from discord.py's gateway read loop (the task running Client.start): aiohttp hands
+it every buffered event without suspending, so it parses a backlog of INTERACTION_CREATEs
+in one step. In asyncio debug mode (slow_callback_duration 40 ms) no FilmBot handler step
+was slow except when a collection landed in it.
+
     /work/venv/bin/python bench/interactions.py [--count 500] [--concurrency 1 4 16 64]
 """
 
