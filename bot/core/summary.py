@@ -361,27 +361,118 @@ def _best_combination(
     *,
     longest: bool = False,
 ) -> list[_Sentence]:
-    best: list[_Sentence] = []
-    best_key: tuple[float, ...] = ()
-    for size in range(fewest, most + 1):
-        for combo in itertools.combinations(pool, size):
-            length = sum(len(s.text) for s in combo) + size - 1
-            if not min_chars <= length <= max_chars:
+    """The first best combination in itertools.combinations order, found without trying all.
+
+    Loading thousands of reviews made the plain loop over every combination the slowest part
+    of a load, so combinations are built one sentence at a time and a partial one is dropped
+    when it is already too long or can no longer get long enough, or when even the best
+    scores still available (the pool is ranked by score) could not reach the best value
+    found. The answer is the one the plain loop gives: only combinations that could not win
+    are skipped.
+    """
+    table = _PoolTable(pool)
+    n = len(pool)
+    prune_by_value = not longest and table.ranked
+    best: tuple[int, ...] = ()
+    best_key: tuple[float, float] | None = None
+    # The best value so far less a margin for summing the same numbers in another order.
+    bar = -math.inf
+    chosen: list[int] = []
+
+    def extend(start: int, size: int, length: int, gain: float, overlap: float) -> None:
+        """Try every way to finish `chosen`, given its length, gain and redundancy penalty."""
+        nonlocal best, best_key, bar
+        remaining = size - len(chosen)
+        covers = table.covers(chosen)
+        for i in range(start, n - remaining + 1):
+            # Penalties are >= 0: no combination from i on can be worth more than this,
+            # nor (the pool being ranked) from any later start.
+            ceiling = gain - overlap + table.best_gains(i, remaining) + table.bonus(covers, i)
+            if prune_by_value and ceiling < bar:
+                break
+            if length + table.longest(i, remaining) + size - 1 < min_chars:
+                break
+            new_length = length + table.lengths[i]
+            if new_length + size - 1 > max_chars:
                 continue
-            value = _value(combo)
-            key = (float(length), value) if longest else (value, -float(length))
-            if not best or key > best_key:
-                best, best_key = list(combo), key
-    return best
+            new_overlap = overlap + sum(table.penalty[j][i] for j in chosen)
+            if prune_by_value:
+                after = i + 1 if remaining > 1 else n
+                with_i = (covers[0] or table.identity[i], covers[1] or table.verdict[i])
+                ceiling = gain + table.gains[i] - new_overlap
+                ceiling += table.best_gains(after, remaining - 1) + table.bonus(with_i, after)
+                if ceiling < bar:
+                    continue
+            chosen.append(i)
+            if remaining > 1:
+                extend(i + 1, size, new_length, gain + table.gains[i], new_overlap)
+            elif new_length + size - 1 >= min_chars:
+                total = float(new_length + size - 1)
+                value = table.value(chosen)
+                key = (total, value) if longest else (value, -total)
+                if best_key is None or key > best_key:
+                    best, best_key = tuple(chosen), key
+                    bar = value - 1e-9
+            chosen.pop()
+
+    for size in range(fewest, most + 1):
+        extend(0, size, 0, 0.0, 0.0)
+    return [pool[i] for i in best]
 
 
-def _value(combo: tuple[_Sentence, ...]) -> float:
-    value = sum(s.score - _SENTENCE_COST for s in combo)
-    if any(s.identity for s in combo):
-        value += _COVERAGE_BONUS
-    if any(s.verdict for s in combo):
-        value += _COVERAGE_BONUS
-    for a, b in itertools.combinations(combo, 2):
-        smaller = min(len(a.words), len(b.words)) or 1
-        value -= _REDUNDANCY_PENALTY * max(0.0, len(a.words & b.words) / smaller - 0.3)
-    return value
+class _PoolTable:
+    """What valuing a combination needs of each sentence and pair, computed once per pool."""
+
+    def __init__(self, pool: list[_Sentence]) -> None:
+        self.pool = pool
+        self.lengths = [len(s.text) for s in pool]
+        self.gains = [s.score - _SENTENCE_COST for s in pool]
+        self.ranked = all(a >= b for a, b in itertools.pairwise(self.gains))
+        self.prefix_gains = [0.0, *itertools.accumulate(self.gains)]
+        # For each start, the most characters 1, 2, 3... sentences from there on can add.
+        self.longest_from = [
+            [0, *itertools.accumulate(sorted(self.lengths[start:], reverse=True))]
+            for start in range(len(pool) + 1)
+        ]
+        self.identity = [s.identity for s in pool]
+        self.verdict = [s.verdict for s in pool]
+        # Whether some sentence from each start on is an identity (a verdict) sentence.
+        self.identity_from = [any(self.identity[start:]) for start in range(len(pool) + 1)]
+        self.verdict_from = [any(self.verdict[start:]) for start in range(len(pool) + 1)]
+        self.penalty = [[0.0] * len(pool) for _ in pool]
+        for i, j in itertools.combinations(range(len(pool)), 2):
+            self.penalty[i][j] = _redundancy(pool[i], pool[j])
+
+    def best_gains(self, start: int, count: int) -> float:
+        """The most `count` sentences from `start` on can add (the pool is ranked)."""
+        return self.prefix_gains[start + count] - self.prefix_gains[start]
+
+    def longest(self, start: int, count: int) -> int:
+        return self.longest_from[start][count]
+
+    def covers(self, chosen: list[int]) -> tuple[bool, bool]:
+        """Whether the chosen sentences have an identity one, and a verdict one."""
+        return any(self.identity[i] for i in chosen), any(self.verdict[i] for i in chosen)
+
+    def bonus(self, covers: tuple[bool, bool], start: int) -> float:
+        """The most coverage bonus there can be, adding sentences from `start` on."""
+        identity = covers[0] or self.identity_from[start]
+        verdict = covers[1] or self.verdict_from[start]
+        return (_COVERAGE_BONUS if identity else 0.0) + (_COVERAGE_BONUS if verdict else 0.0)
+
+    def value(self, chosen: list[int]) -> float:
+        # Summed in combination order, as a plain loop over combinations would.
+        pool, penalty = self.pool, self.penalty
+        value = sum(self.gains[i] for i in chosen)
+        if any(pool[i].identity for i in chosen):
+            value += _COVERAGE_BONUS
+        if any(pool[i].verdict for i in chosen):
+            value += _COVERAGE_BONUS
+        for a, b in itertools.combinations(chosen, 2):
+            value -= penalty[a][b]
+        return value
+
+
+def _redundancy(a: _Sentence, b: _Sentence) -> float:
+    smaller = min(len(a.words), len(b.words)) or 1
+    return _REDUNDANCY_PENALTY * max(0.0, len(a.words & b.words) / smaller - 0.3)
