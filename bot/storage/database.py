@@ -68,6 +68,81 @@ class RecommendationInputs:
     review_terms: dict[int, dict[str, float]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class _ReviewContent:
+    """The rows a review owns besides its own: sections, links and its search entry."""
+
+    title: str
+    tagline: str
+    body: str
+    sections: tuple[Section, ...]
+    links: list[int]
+
+
+@dataclass(slots=True)
+class _ReviewWrites:
+    """Rows a batch of reviews will write, gathered first so each table gets one statement."""
+
+    next_id: int
+    titles: list[tuple[str, int]] = field(default_factory=list)
+    aliases: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    inserted: list[tuple[Any, ...]] = field(default_factory=list)
+    updated: list[tuple[Any, ...]] = field(default_factory=list)
+    # Reviews stored before this batch whose sections, links and search entry are replaced.
+    replaced: list[int] = field(default_factory=list)
+    contents: dict[int, _ReviewContent] = field(default_factory=dict)
+    audit: list[tuple[Any, ...]] = field(default_factory=list)
+
+    def plan(
+        self,
+        review: PreparedReview,
+        film_id: int,
+        ids: Mapping[FilmRef, int],
+        existing: dict[int, tuple[int, str, int]],
+        actor: str,
+    ) -> tuple[int, str]:
+        """Decide what saving one review does (added, updated, unchanged) and note its rows."""
+        parsed = review.parsed
+        now = _now()
+        current = existing.get(film_id)
+        if current is not None and current[1] == review.content_hash:
+            return film_id, "unchanged"
+        self.titles.append((parsed.title, film_id))
+        self.aliases[film_id] = parsed.aliases
+        values = (
+            parsed.tagline,
+            parsed.director,
+            review.full_text,
+            review.summary,
+            int(review.summary_authored),
+            review.word_count,
+            json.dumps(review.terms, ensure_ascii=False),
+            review.source,
+            review.content_hash,
+        )
+        if current is None:
+            review_id, action, version = self.next_id, "added", 1
+            self.next_id += 1
+            self.inserted.append((review_id, *values, film_id, actor, now, now))
+        else:
+            review_id, version = current[0], current[2] + 1
+            action = "updated"
+            self.updated.append((*values, now, version, review_id))
+            if review_id not in self.contents:
+                self.replaced.append(review_id)
+        existing[film_id] = (review_id, review.content_hash, version)
+        linked = [ids[ref] for ref in parsed.keep_exploring]
+        self.contents[review_id] = _ReviewContent(
+            title=parsed.title,
+            tagline=parsed.tagline or "",
+            body=parsed.body_text(),
+            sections=parsed.sections,
+            links=[fid for fid in dict.fromkeys(linked) if fid != film_id],
+        )
+        self.audit.append((now, actor, action, film_id, parsed.ref.label(), review.source or ""))
+        return film_id, action
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -232,12 +307,13 @@ class Database:
         "Moon" in a Keep Exploring list links to the reviewed "Moon (2009)".
         """
         now = _now()
-        dated = {r for r in refs if r.year is not None}
+        # title_key is the costly part of a big load's film lookup: once per distinct ref.
+        key_of = {ref: title_key(ref.title) for ref in dict.fromkeys(refs)}
         await self._conn.executemany(
             "INSERT OR IGNORE INTO films (title, title_key, year, created_at) VALUES (?, ?, ?, ?)",
-            [(r.title, title_key(r.title), r.year, now) for r in dated],
+            [(r.title, key, r.year, now) for r, key in key_of.items() if r.year is not None],
         )
-        keys = sorted({title_key(r.title) for r in refs})
+        keys = sorted(set(key_of.values()))
         known: dict[tuple[str, int], int] = {}
         years_by_key: dict[str, list[tuple[int, int]]] = {}
         for chunk_start in range(0, len(keys), 500):
@@ -253,7 +329,7 @@ class Database:
         result: dict[FilmRef, int] = {}
         undated_missing: list[FilmRef] = []
         for ref in refs:
-            key = title_key(ref.title)
+            key = key_of[ref]
             if ref.year is not None:
                 result[ref] = known[(key, ref.year)]
                 continue
@@ -267,7 +343,7 @@ class Database:
         for ref in dict.fromkeys(undated_missing):
             cursor = await self._conn.execute(
                 "INSERT INTO films (title, title_key, year, created_at) VALUES (?, ?, NULL, ?)",
-                (ref.title, title_key(ref.title), now),
+                (ref.title, key_of[ref], now),
             )
             assert cursor.lastrowid is not None
             result[ref] = cursor.lastrowid
@@ -401,7 +477,14 @@ class Database:
                     "SELECT film_id, id, content_hash, version FROM reviews"
                 )
             }
-            outcomes = [await self._save_one(r, ids, existing, edit_of, actor) for r in reviews]
+            writes = _ReviewWrites(await self._next_review_id())
+            outcomes = []
+            for review in reviews:
+                film_id = ids[review.parsed.ref]
+                if edit_of is not None:
+                    film_id = await self._claim_film_for_edit(edit_of, film_id, existing)
+                outcomes.append(writes.plan(review, film_id, ids, existing, actor))
+            await self._write(writes)
             films_added = await self.count_films() - before
         report_films = {f.id: f for f in await self.films_by_ids([o[0] for o in outcomes])}
         return SaveReport(
@@ -409,82 +492,70 @@ class Database:
             films_added=films_added,
         )
 
-    async def _save_one(
-        self,
-        review: PreparedReview,
-        ids: Mapping[FilmRef, int],
-        existing: dict[int, tuple[int, str, int]],
-        edit_of: ReviewVersion | None,
-        actor: str,
-    ) -> tuple[int, str]:
-        parsed = review.parsed
-        film_id = ids[parsed.ref]
-        now = _now()
-        if edit_of is not None:
-            film_id = await self._claim_film_for_edit(edit_of, film_id, existing)
-        current = existing.get(film_id)
-        if current is not None and current[1] == review.content_hash:
-            return film_id, "unchanged"
-        await self._conn.execute("UPDATE films SET title = ? WHERE id = ?", (parsed.title, film_id))
-        await self._conn.execute("DELETE FROM film_aliases WHERE film_id = ?", (film_id,))
-        await self._conn.executemany(
+    async def _next_review_id(self) -> int:
+        # What SQLite itself would give the next row (the table is not AUTOINCREMENT).
+        row = await self._fetchone("SELECT coalesce(max(id), 0) + 1 FROM reviews")
+        return int(row[0]) if row else 1
+
+    async def _write(self, writes: _ReviewWrites) -> None:
+        """A batch's changes in a few statements each over many rows, not a few per review.
+
+        A review saved twice in one batch keeps only its last text, as saving the two one
+        after the other would leave it.
+        """
+        conn = self._conn
+        await conn.executemany("UPDATE films SET title = ? WHERE id = ?", writes.titles)
+        await conn.executemany(
+            "DELETE FROM film_aliases WHERE film_id = ?", [(f,) for f in writes.aliases]
+        )
+        await conn.executemany(
             "INSERT INTO film_aliases (film_id, position, alias) VALUES (?, ?, ?)",
-            [(film_id, i, alias) for i, alias in enumerate(parsed.aliases)],
+            [
+                (f, i, alias)
+                for f, aliases in writes.aliases.items()
+                for i, alias in enumerate(aliases)
+            ],
         )
-        values = (
-            parsed.tagline,
-            parsed.director,
-            review.full_text,
-            review.summary,
-            int(review.summary_authored),
-            review.word_count,
-            json.dumps(review.terms, ensure_ascii=False),
-            review.source,
-            review.content_hash,
+        await conn.executemany(
+            """
+            INSERT INTO reviews (id, tagline, director, full_text, summary, summary_authored,
+                word_count, terms, source, content_hash, film_id, added_by, added_at,
+                updated_at, version)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+            """,
+            writes.inserted,
         )
-        if current is None:
-            cursor = await self._conn.execute(
-                """
-                INSERT INTO reviews (tagline, director, full_text, summary, summary_authored,
-                    word_count, terms, source, content_hash, film_id, added_by, added_at,
-                    updated_at, version)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
-                """,
-                (*values, film_id, actor, now, now),
-            )
-            assert cursor.lastrowid is not None
-            review_id, action, version = cursor.lastrowid, "added", 1
-        else:
-            review_id, version = current[0], current[2] + 1
-            await self._conn.execute(
-                """
-                UPDATE reviews SET tagline = ?, director = ?, full_text = ?, summary = ?,
-                    summary_authored = ?, word_count = ?, terms = ?, source = ?,
-                    content_hash = ?, updated_at = ?, version = ?
-                WHERE id = ?
-                """,
-                (*values, now, version, review_id),
-            )
-            action = "updated"
-            for table in ("review_sections", "keep_exploring"):
-                await self._conn.execute(f"DELETE FROM {table} WHERE review_id = ?", (review_id,))
-            await self._conn.execute("DELETE FROM review_search WHERE rowid = ?", (review_id,))
-        existing[film_id] = (review_id, review.content_hash, version)
-        await self._conn.executemany(
+        await conn.executemany(
+            """
+            UPDATE reviews SET tagline = ?, director = ?, full_text = ?, summary = ?,
+                summary_authored = ?, word_count = ?, terms = ?, source = ?,
+                content_hash = ?, updated_at = ?, version = ?
+            WHERE id = ?
+            """,
+            writes.updated,
+        )
+        replaced = [(review_id,) for review_id in writes.replaced]
+        for table in ("review_sections", "keep_exploring"):
+            await conn.executemany(f"DELETE FROM {table} WHERE review_id = ?", replaced)
+        await conn.executemany("DELETE FROM review_search WHERE rowid = ?", replaced)
+        contents = writes.contents.items()
+        await conn.executemany(
             "INSERT INTO review_sections (review_id, position, heading, body) VALUES (?, ?, ?, ?)",
-            [(review_id, i, s.heading, s.text) for i, s in enumerate(parsed.sections)],
+            [(r, i, s.heading, s.text) for r, c in contents for i, s in enumerate(c.sections)],
         )
-        linked = [ids[ref] for ref in parsed.keep_exploring]
-        await self._conn.executemany(
+        await conn.executemany(
             "INSERT INTO keep_exploring (review_id, position, film_id) VALUES (?, ?, ?)",
-            [(review_id, i, fid) for i, fid in enumerate(dict.fromkeys(linked)) if fid != film_id],
+            [(r, i, film_id) for r, c in contents for i, film_id in enumerate(c.links)],
         )
-        await self._conn.execute(
+        await conn.executemany(
             "INSERT INTO review_search (rowid, title, tagline, body) VALUES (?, ?, ?, ?)",
-            (review_id, parsed.title, parsed.tagline or "", parsed.body_text()),
+            [(r, c.title, c.tagline, c.body) for r, c in contents],
         )
-        await self._audit(actor, action, film_id, parsed.ref.label(), review.source or "")
-        return film_id, action
+        await conn.executemany(
+            "INSERT INTO audit_log (at, actor, action, film_id, film_label, detail) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            writes.audit,
+        )
 
     async def _claim_film_for_edit(
         self,
