@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +21,11 @@ FILM_LIST_SUFFIXES = frozenset({".csv"})
 DOCUMENT_STEMS = frozenset({"readme", "license", "licence", "changelog", "contributing"})
 
 Progress = Callable[[int, int], None]
+
+# Reading a review (parsing, summary, terms) is about a millisecond of CPU; from this many files
+# on, spreading them over one process per core pays for starting the processes.
+PARALLEL_MIN_FILES = 1000
+_FILES_PER_TASK = 250
 
 
 @dataclass(slots=True)
@@ -52,28 +60,82 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-def read_batch(paths: Iterable[Path], progress: Progress | None = None) -> LoadBatch:
+def read_batch(
+    paths: Iterable[Path], progress: Progress | None = None, *, processes: int | None = None
+) -> LoadBatch:
+    """Read every file under `paths`; `processes` (default: one per core) read big sets."""
     files = collect_files(paths)
     batch = LoadBatch(files=len(files))
     seen: dict[FilmRef, str] = {}
-    for done, path in enumerate(files, start=1):
+    for done, (path, result) in enumerate(_read_files(files, processes), start=1):
         try:
-            if path.suffix.lower() in FILM_LIST_SUFFIXES:
-                batch.films.extend(parse_film_list(_read_bytes(path), str(path)))
-            else:
-                review = prepare_review(parse_review_file(path), source=str(path))
-                ref = review.parsed.ref
+            if isinstance(result, _Failure):
+                raise result.error()
+            if isinstance(result, PreparedReview):
+                ref = result.parsed.ref
                 if ref in seen:
                     raise ReviewFormatError(
                         str(path), 1, f"{ref.label()} is also reviewed in {seen[ref]}"
                     )
                 seen[ref] = str(path)
-                batch.reviews.append(review)
+                batch.reviews.append(result)
+            else:
+                batch.films.extend(result)
         except ReviewFormatError as error:
             batch.errors.append(error)
         if progress is not None:
             progress(done, len(files))
     return batch
+
+
+@dataclass(frozen=True, slots=True)
+class _Failure:
+    """A ReviewFormatError as it crosses from a worker process (its own pickling loses fields)."""
+
+    kind: type[ReviewFormatError]
+    source: str
+    line: int | None
+    problem: str
+
+    def error(self) -> ReviewFormatError:
+        return self.kind(self.source, self.line, self.problem)
+
+
+_FileResult = PreparedReview | list[FilmRef] | _Failure
+
+
+def _read_file(path: Path) -> _FileResult:
+    try:
+        if path.suffix.lower() in FILM_LIST_SUFFIXES:
+            return list(parse_film_list(_read_bytes(path), str(path)))
+        return prepare_review(parse_review_file(path), source=str(path))
+    except ReviewFormatError as error:
+        return _Failure(type(error), error.source, error.line, error.problem)
+
+
+def _read_chunk(paths: Sequence[Path]) -> list[_FileResult]:
+    return [_read_file(path) for path in paths]
+
+
+def _read_files(files: list[Path], processes: int | None) -> Iterator[tuple[Path, _FileResult]]:
+    """Each file with what it holds, in order."""
+    workers = _usable_cores() if processes is None else processes
+    if workers <= 1 or len(files) < PARALLEL_MIN_FILES:
+        for path in files:
+            yield path, _read_file(path)
+        return
+    chunks = [files[i : i + _FILES_PER_TASK] for i in range(0, len(files), _FILES_PER_TASK)]
+    # "spawn": a forked child could inherit a lock another thread (the database's) holds.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(min(workers, len(chunks)), mp_context=context) as pool:
+        for chunk, results in zip(chunks, pool.map(_read_chunk, chunks), strict=True):
+            yield from zip(chunk, results, strict=True)
+
+
+def _usable_cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def _read_bytes(path: Path) -> bytes:
