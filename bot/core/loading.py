@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -127,9 +129,26 @@ def _read_files(files: list[Path], processes: int | None) -> Iterator[tuple[Path
     chunks = [files[i : i + _FILES_PER_TASK] for i in range(0, len(files), _FILES_PER_TASK)]
     # "spawn": a forked child could inherit a lock another thread (the database's) holds.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(min(workers, len(chunks)), mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        min(workers, len(chunks)),
+        mp_context=context,
+        initializer=_exit_with_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
         for chunk, results in zip(chunks, pool.map(_read_chunk, chunks), strict=True):
             yield from zip(chunk, results, strict=True)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Runs in each worker: stop when the loading process is gone (say, killed with SIGKILL),
+    rather than live on reading files nobody will store."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _usable_cores() -> int:
