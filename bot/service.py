@@ -65,8 +65,8 @@ class FilmService:
 
     @classmethod
     async def start(cls, db: Database) -> FilmService:
-        films = await db.all_films()
-        inputs = await db.recommendation_inputs()
+        # One snapshot: another process writing meanwhile must not pair old films with new links.
+        films, inputs = await db.catalogue()
         # Building the index is CPU work: a thread keeps the event loop answering meanwhile.
         index, recommender = await asyncio.to_thread(
             lambda: (

@@ -209,6 +209,20 @@ class Database:
                 raise
             await self._conn.execute("COMMIT")
 
+    @asynccontextmanager
+    async def _snapshot(self) -> AsyncIterator[None]:
+        """Reads that must agree with each other, though another process may be writing.
+
+        One read transaction sees one committed state (WAL gives each reader its snapshot);
+        the lock keeps this process's own writes from starting inside it.
+        """
+        async with self._write_lock:
+            await self._conn.execute("BEGIN")
+            try:
+                yield
+            finally:
+                await self._conn.execute("COMMIT")
+
     async def _fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         async with self._conn.execute(sql, params) as cursor:
             return list(await cursor.fetchall())
@@ -352,16 +366,18 @@ class Database:
     # -- reviews: reading --------------------------------------------------------------
 
     async def get_review(self, film_id: int) -> Review | None:
-        row = await self._fetchone(
-            f"SELECT {_REVIEW_COLUMNS} FROM reviews r WHERE r.film_id = ?", (film_id,)
-        )
-        if row is None:
-            return None
-        return (await self._reviews_from_rows([row]))[0]
+        async with self._snapshot():
+            row = await self._fetchone(
+                f"SELECT {_REVIEW_COLUMNS} FROM reviews r WHERE r.film_id = ?", (film_id,)
+            )
+            if row is None:
+                return None
+            return (await self._reviews_from_rows([row]))[0]
 
     async def all_reviews(self) -> list[Review]:
-        rows = await self._fetchall(f"SELECT {_REVIEW_COLUMNS} FROM reviews r ORDER BY r.id")
-        return await self._reviews_from_rows(rows)
+        async with self._snapshot():
+            rows = await self._fetchall(f"SELECT {_REVIEW_COLUMNS} FROM reviews r ORDER BY r.id")
+            return await self._reviews_from_rows(rows)
 
     async def _reviews_from_rows(self, rows: Sequence[Sequence[Any]]) -> list[Review]:
         review_ids = [row[0] for row in rows]
@@ -409,7 +425,16 @@ class Database:
             )
         return reviews
 
+    async def catalogue(self) -> tuple[list[Film], RecommendationInputs]:
+        """Every film and the recommender's inputs, as of one moment."""
+        async with self._snapshot():
+            return await self.all_films(), await self._recommendation_inputs()
+
     async def recommendation_inputs(self) -> RecommendationInputs:
+        async with self._snapshot():
+            return await self._recommendation_inputs()
+
+    async def _recommendation_inputs(self) -> RecommendationInputs:
         inputs = RecommendationInputs()
         for film_id, terms in await self._fetchall("SELECT film_id, terms FROM reviews"):
             inputs.review_terms[film_id] = json.loads(terms)
