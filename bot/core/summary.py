@@ -264,7 +264,12 @@ def _score(
     tagline_words = set(content_words(tagline or ""))
     recurring = {w: math.log(c) for w, c in counts.items() if c > 1}
     centrality = [
-        sum(recurring.get(w, 0.0) + (0.7 if w in tagline_words else 0.0) for w in set(words))
+        # Summed in text order: over a set, the float sum (and so a tie between two
+        # sentences) would depend on the process's string hash seed.
+        sum(
+            recurring.get(w, 0.0) + (0.7 if w in tagline_words else 0.0)
+            for w in dict.fromkeys(words)
+        )
         / math.sqrt(len(words) + 4)
         for words in words_of
     ]

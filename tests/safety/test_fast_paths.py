@@ -8,8 +8,11 @@ written here the simple way.
 from __future__ import annotations
 
 import itertools
+import os
 import random
 import re
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -262,3 +265,32 @@ async def test_a_batch_saves_what_its_reviews_saved_one_by_one_save(tmp_path: Pa
         "updated",
     ]
     assert states[0] == states[1]
+
+
+# --- the same file gives the same summary in every process --------------------------------
+
+
+def test_a_summary_does_not_depend_on_the_string_hash_seed() -> None:
+    """Processes reading one load's files must agree: a float sum over a set did not.
+
+    The file is a synthetic review (bench/synthetic.py) whose two best summaries tie up to
+    float rounding; summing in set order picked one or the other by PYTHONHASHSEED.
+    """
+    script = (
+        "import sys; from pathlib import Path; "
+        "from bot.core.review_format import parse_review_file; "
+        "from bot.core.summary import summarise; "
+        "r = parse_review_file(Path(sys.argv[1])); "
+        "print(summarise(r.sections, title=r.title, tagline=r.tagline))"
+    )
+    summaries = {
+        subprocess.run(
+            [sys.executable, "-c", script, str(Path(__file__).parent / "data" / "summary-tie.txt")],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in (1, 2, 3, 6)
+    }
+    assert len(summaries) == 1, summaries
