@@ -22,15 +22,17 @@ from bench.report import Result, from_json, table
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 
-# Rows of find.py's table worth a line here, by how their label starts.
-_FIND_ROWS = (
-    "top-1 overall",
-    "p50 per query",
-    "p99 per query (all runs)",
-    "autocomplete p99",
-    "index build",
-    "index memory (RSS",
-)
+# Rows of find.py's table worth a line here, by how their label starts, with the targets
+# bench/README.md gives them: (target text, the number must be at least / at most this).
+_FIND_ROWS: dict[str, tuple[str, float, float] | None] = {
+    "top-1 overall": (">= 97%", 97.0, float("inf")),
+    "p50 per query": None,
+    "p99 per query (all runs)": ("<= 5 ms", 0.0, 5.0),
+    "autocomplete p99": ("< 5 ms", 0.0, 4.999),
+    "index build": ("<= 2 s", 0.0, 2.0),
+    "index memory (RSS": ("<= 100 MB", 0.0, 100.0),
+}
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _SIMILAR_ROW = re.compile(
     r"^(?P<measure>\S.*?)\s+(?P<runs>\d+)\s+(?P<p50>[\d.]+)\s+(?P<p99>[\d.]+)\s+"
     r"(?P<max>[\d.]+)\s+(?P<target>.+?)\s+(?P<verdict>ok|MISSED)$"
@@ -48,8 +50,19 @@ def read_find(output: str) -> list[Result]:
     results = []
     for line in output.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) == 3 and cells[0].startswith(_FIND_ROWS):
-            results.append(Result("find", cells[0], cells[1], cells[2]))
+        if len(cells) != 3:
+            continue
+        label, ours, baseline = cells
+        start = next((s for s in _FIND_ROWS if label.startswith(s)), None)
+        if start is None:
+            continue
+        goal = _FIND_ROWS[start]
+        number = _NUMBER.search(ours)
+        if goal is None or number is None:
+            results.append(Result("find", label, ours, baseline))
+        else:
+            met = goal[1] <= float(number.group()) <= goal[2]
+            results.append(Result("find", label, ours, baseline, goal[0], met))
     return results
 
 
