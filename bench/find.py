@@ -3,7 +3,7 @@
 Prints one table: top-1 accuracy per kind of labelled query (tests/core/matching_queries.csv)
 and overall, latency per query, index build time and memory.
 
-    /work/venv/bin/python bench/find.py [--rounds 5] [--baseline-sample 0]
+    .venv/bin/python bench/find.py [--rounds 5] [--baseline-sample 0]
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ linking among 20,000 films). Measured in one run, each phase on a fresh database
 - overall: FilmService.load of the folder (read, store, rebuild the in-memory index), against
   the naive loader reading the files in one process and storing them as above.
 
-    /work/venv/bin/python -m bench.ingest [--reviews 10000] [--json]
+    .venv/bin/python -m bench.ingest [--reviews 10000] [--json]
 """
 
 from __future__ import annotations

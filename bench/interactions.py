@@ -24,7 +24,7 @@ it every buffered event without suspending, so it parses a backlog of INTERACTIO
 in one step. In asyncio debug mode (slow_callback_duration 40 ms) no FilmBot handler step
 was slow except when a collection landed in it.
 
-    /work/venv/bin/python bench/interactions.py [--count 500] [--concurrency 1 4 16 64]
+    .venv/bin/python bench/interactions.py [--count 500] [--concurrency 1 4 16 64]
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ the films people actually ask about, and checked by brute force against the whol
 catalogue so a label never contradicts it: a typo that lands nearer another title, or a
 "partial" title that starts several titles, is left out rather than mislabelled.
 
-    /work/venv/bin/python bench/make_queries.py
+    .venv/bin/python bench/make_queries.py
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ find.py and similar.py print their own tables; the rows that say the most are ta
 them. ingest.py and startup.py give their rows as JSON. A benchmark that fails, or whose
 table cannot be read, gets a row saying so; its own output is printed below the table.
 
-    /work/venv/bin/python -m bench            (or: python -m bench.run_all)
+    .venv/bin/python -m bench            (or: python -m bench.run_all)
 """
 
 from __future__ import annotations

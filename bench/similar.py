@@ -9,7 +9,7 @@ a few popular titles (the way real lists keep naming the same classics).
 Each measured thing is one function returning a Row, so another row (say, rendering a
 review card) is one more function and one more line in main().
 
-    /work/venv/bin/python bench/similar.py [--reviews 10000] [--queries 2000]
+    .venv/bin/python bench/similar.py [--reviews 10000] [--queries 2000]
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ Then, on that catalogue, the service calls behind the commands (a review card, s
 films, a search), each for 500 random reviewed films: latency and what one core can answer
 a second (1 / mean), the bot's own work without Discord's (see bench/interactions.py).
 
-    /work/venv/bin/python -m bench.startup [--runs 3] [--rebuild] [--json]
+    .venv/bin/python -m bench.startup [--runs 3] [--rebuild] [--json]
 """
 
 from __future__ import annotations
