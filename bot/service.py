@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bot.core.chat import DEFAULT_SIMILAR_COUNT, MAX_SIMILAR_COUNT, Intent, parse_request
 from bot.core.errors import FilmbotError, NotFoundError
+from bot.core.film_lists import render_film_list
 from bot.core.loading import Progress, read_batch
 from bot.core.matching import FilmIndex, Resolution
 from bot.core.model import Film, FilmRef, ParsedReview, Review
@@ -235,9 +236,15 @@ class FilmService:
                 self.recommender.update_review(film, [f.id for f in review.keep_exploring], terms)
 
     async def export(self, directory: Path) -> list[Path]:
-        """Write every review back to a file in the review format; loading them restores all."""
+        """Write the catalogue back to files; loading the folder restores it.
+
+        Each review becomes a file in the review format; films that no review names (from
+        film lists) go to one `title,year` CSV beside them.
+        """
         reviews = await self.db.all_reviews()
-        return await asyncio.to_thread(write_review_files, directory, reviews)
+        named = {r.film.id for r in reviews} | {f.id for r in reviews for f in r.keep_exploring}
+        others = [f for f in await self.db.all_films() if f.id not in named]
+        return await asyncio.to_thread(write_catalogue_files, directory, reviews, others)
 
     async def get_review(self, film_id: int) -> Review:
         review = await self.db.get_review(film_id)
@@ -260,13 +267,23 @@ def as_parsed_review(review: Review) -> ParsedReview:
     )
 
 
-def write_review_files(directory: Path, reviews: Sequence[Review]) -> list[Path]:
+CATALOGUE_FILE = "catalogue-films.csv"
+
+
+def write_catalogue_files(
+    directory: Path, reviews: Sequence[Review], other_films: Sequence[Film]
+) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     used: set[str] = set()
     for review in reviews:
         path = directory / export_file_name(review.film, used)
         path.write_text(render_review(as_parsed_review(review)), encoding="utf-8")
+        written.append(path)
+    if other_films:
+        path = directory / CATALOGUE_FILE
+        refs = [FilmRef(f.title, f.year) for f in other_films]
+        path.write_text(render_film_list(refs), encoding="utf-8")
         written.append(path)
     return written
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import NoReturn
 
@@ -59,6 +59,15 @@ def parse_film_list(data: bytes | str, source: str = "<csv>") -> list[FilmRef]:
     if title_at is None:
         raise FilmListError(source, None, "the file is empty")
     return films
+
+
+def render_film_list(films: Iterable[FilmRef]) -> str:
+    """A `title,year` CSV that parse_film_list reads back as the same films."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["title", "year"])
+    writer.writerows([film.title, film.year or ""] for film in films)
+    return out.getvalue()
 
 
 def _columns(header: list[str], fail: Callable[[str], NoReturn]) -> tuple[int, int | None]:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
 from dataclasses import dataclass, field
 
-from bot.core.model import ParsedReview
+from bot.core.model import FilmRef, ParsedReview
 from bot.core.summary import summarise
 from bot.core.terms import review_terms
+from bot.core.titles import title_key
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
@@ -53,7 +55,26 @@ def count_words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
+def distinct_links(review: ParsedReview) -> tuple[FilmRef, ...]:
+    """Keep Exploring without repeats and without the film itself, as the catalogue stores it.
+
+    Done before hashing, so a file that repeats a link hashes like its exported copy.
+    """
+    own = (title_key(review.title), review.year)
+    seen = {own}
+    kept: list[FilmRef] = []
+    for ref in review.keep_exploring:
+        key = (title_key(ref.title), ref.year)
+        if key not in seen:
+            seen.add(key)
+            kept.append(ref)
+    return tuple(kept)
+
+
 def prepare_review(review: ParsedReview, source: str | None = None) -> PreparedReview:
+    links = distinct_links(review)
+    if links != review.keep_exploring:
+        review = dataclasses.replace(review, keep_exploring=links)
     body = review.body_text()
     if review.summary:
         summary, authored = review.summary, True

@@ -220,3 +220,34 @@ def test_unknown_paths_and_bad_settings_fail_politely(
     monkeypatch.setenv("FILMBOT_SHARDS", "lots")
     assert main(["review", "moon"]) == 1
     assert "FILMBOT_SHARDS" in capsys.readouterr().err
+
+
+def test_export_keeps_films_from_film_lists(
+    env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    films = write(env, "lists/watchlist.csv", 'title,year\nStalker,1979\n"Host, The",1960\n')
+    review = write(env, "reviews/moon.txt", GOOD_REVIEW)
+    assert main(["load", str(films), str(review)]) == 0
+    assert main(["export", str(env / "exported")]) == 0
+    monkeypatch.setenv("FILMBOT_DB", str(env / "second.db"))
+    assert main(["load", str(env / "exported")]) == 0
+    capsys.readouterr()
+    assert main(["find", "--json", "stalker", "the host 1960", "gattaca"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [row["match"] for row in rows] == [
+        {"title": "Stalker", "year": 1979, "reviewed": False},
+        {"title": "The Host", "year": 1960, "reviewed": False},
+        {"title": "Gattaca", "year": 1997, "reviewed": False},
+    ]
+
+
+def test_a_review_repeating_a_link_is_unchanged_after_export_and_reload(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repeated = GOOD_REVIEW + "- Gattaca (1997)\n- Moon (2009)\n"
+    review = write(env, "moon.txt", repeated)
+    assert main(["load", str(review)]) == 0
+    assert main(["export", str(env / "exported")]) == 0
+    capsys.readouterr()
+    assert main(["load", str(env / "exported")]) == 0
+    assert "0 updated, 1 unchanged" in capsys.readouterr().out
