@@ -31,6 +31,8 @@ class Settings:
     admin_guild_ids: frozenset[int] = frozenset()
     # None: one shard (plain Bot); 0: let Discord choose (AutoShardedBot); n: n shards.
     shard_count: int | None = None
+    # This process's slice of the shards (a shard cluster); empty: all of them.
+    shard_ids: tuple[int, ...] = ()
     log_level: str = "INFO"
 
     @classmethod
@@ -57,6 +59,7 @@ class Settings:
             mod_role_ids=_snowflakes("FILMBOT_MOD_ROLE_IDS", get("FILMBOT_MOD_ROLE_IDS")),
             admin_guild_ids=_snowflakes("FILMBOT_ADMIN_GUILD_IDS", get("FILMBOT_ADMIN_GUILD_IDS")),
             shard_count=_shards(get("FILMBOT_SHARDS")),
+            shard_ids=_shard_ids(get("FILMBOT_SHARD_IDS"), _shards(get("FILMBOT_SHARDS"))),
             log_level=(get("FILMBOT_LOG_LEVEL") or "INFO").upper(),
         )
 
@@ -92,3 +95,17 @@ def _shards(raw: str) -> int | None:
     if not raw.isdigit() or int(raw) < 1:
         raise FilmbotError(f"FILMBOT_SHARDS must be 'auto' or a positive number, not {raw!r}")
     return int(raw)
+
+
+def _shard_ids(raw: str, shard_count: int | None) -> tuple[int, ...]:
+    if not raw:
+        return ()
+    ids = sorted(_snowflakes("FILMBOT_SHARD_IDS", raw))
+    if not shard_count:
+        raise FilmbotError("FILMBOT_SHARD_IDS needs FILMBOT_SHARDS set to the total shard count")
+    if ids[-1] >= shard_count:
+        raise FilmbotError(
+            f"FILMBOT_SHARD_IDS: shard ids run from 0 to {shard_count - 1} "
+            f"when FILMBOT_SHARDS is {shard_count}"
+        )
+    return tuple(ids)

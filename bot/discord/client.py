@@ -103,11 +103,14 @@ class ShardedFilmBot(FilmBot, commands.AutoShardedBot):
 
 
 def create_film_bot(service: FilmService, settings: Settings) -> FilmBot:
-    """A plain bot for one shard; an auto-sharded one when FILMBOT_SHARDS is set."""
+    """A plain bot for one shard; an auto-sharded one when FILMBOT_SHARDS is set, running
+    only FILMBOT_SHARD_IDS when this process is one cluster of several."""
     if settings.shard_count is None:
         return FilmBot(service, settings)
     shards = settings.shard_count or None  # 0 means "ask Discord"
-    return ShardedFilmBot(service, settings, shard_count=shards)
+    return ShardedFilmBot(
+        service, settings, shard_count=shards, shard_ids=list(settings.shard_ids) or None
+    )
 
 
 async def send_rendered(

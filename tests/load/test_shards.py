@@ -15,7 +15,10 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from bot.cli import open_service
+from bot.core.errors import FilmbotError
 from bot.discord.client import FilmBot, ShardedFilmBot
 from bot.discord.launcher import create_bot
 from bot.settings import Settings
@@ -118,3 +121,39 @@ async def test_filmbot_shards_auto_asks_discord_for_the_shard_count(tmp_path: Pa
     assert settings.shard_count == 0
     # None until discord.py asks /gateway/bot, which the stand-in answers with 2.
     await sharded_bot_answers_on_every_shard(settings, expected_shard_count=None)
+
+
+async def test_a_shard_cluster_runs_only_its_own_shards(tmp_path: Path) -> None:
+    """FILMBOT_SHARD_IDS: one process of several connects only its slice of the shards."""
+    settings = settings_from({"FILMBOT_SHARDS": "2", "FILMBOT_SHARD_IDS": "1"}, tmp_path)
+    assert settings.shard_ids == (1,)
+    guilds = [guild_on_shard(shard_id) for shard_id in range(SHARDS)]
+    async with open_service(settings) as service:
+        bot = await create_bot(service, settings)
+        skip_identify_wait(bot)
+        # Not fake.running(): it waits for every shard, and this process runs only one.
+        async with FakeDiscord(guilds, shards=SHARDS) as fake:
+            with fake.patched_discord():
+                running = asyncio.create_task(bot.start("standin-token"))
+                try:
+                    await asyncio.wait_for(bot.wait_until_ready(), 10.0)
+                    sessions = [(s.shard_id, s.shard_count) for s in fake.live_sessions]
+                    assert sessions == [(1, 2)]
+                    assert bot.get_guild(guilds[0].id) is None
+                    assert bot.get_guild(guilds[1].id) is not None
+                    [member] = [m for m in guilds[1].members if not m.user.bot]
+                    result = await fake.slash(
+                        "review", {"film": "moon"}, user=member, guild=guilds[1]
+                    )
+                    assert result.message is not None
+                finally:
+                    await bot.close()
+                    await running
+        fake.assert_no_violations()
+
+
+def test_shard_ids_need_a_shard_count(tmp_path: Path) -> None:
+    with pytest.raises(FilmbotError, match="FILMBOT_SHARDS"):
+        settings_from({"FILMBOT_SHARD_IDS": "0"}, tmp_path)
+    with pytest.raises(FilmbotError, match="0 to 1"):
+        settings_from({"FILMBOT_SHARDS": "2", "FILMBOT_SHARD_IDS": "2"}, tmp_path)
