@@ -10,12 +10,13 @@ names: a word capitalised inside a sentence and never written in lower case ("Ka
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 
 from bot.core.titles import fold
 
-__all__ = ["STOPWORDS", "content_words", "review_terms", "singular"]
+__all__ = ["STOPWORDS", "content_words", "folded_content_words", "review_terms", "singular"]
 
 
 def _word_set(words: str) -> frozenset[str]:
@@ -69,8 +70,23 @@ def singular(word: str) -> str:
 
 def content_words(text: str) -> list[str]:
     """Folded, singular words of the text with stopwords and short words left out."""
-    words = (singular(w) for w in fold(text).split() if w not in STOPWORDS)
-    return [w for w in words if len(w) >= _MIN_LENGTH and w not in STOPWORDS and w.isalpha()]
+    return folded_content_words(fold(text))
+
+
+def folded_content_words(folded: str) -> list[str]:
+    """content_words() of text that is already fold()ed, for callers that need both."""
+    return [word for word in map(_content_word, folded.split()) if word is not None]
+
+
+# Reviews share most of their words, so each folded word is judged once per process.
+@functools.lru_cache(maxsize=1 << 16)
+def _content_word(folded_word: str) -> str | None:
+    if folded_word in STOPWORDS:
+        return None
+    word = singular(folded_word)
+    if len(word) >= _MIN_LENGTH and word not in STOPWORDS and word.isalpha():
+        return word
+    return None
 
 
 def _token_words(token: str) -> list[str]:
@@ -85,30 +101,50 @@ def _token_words(token: str) -> list[str]:
     return [word] if len(word) >= _MIN_LENGTH and word not in STOPWORDS else []
 
 
+# Like _content_word: the keys of a token depend on the token alone.
+@functools.lru_cache(maxsize=1 << 16)
+def _token_keys(token: str) -> tuple[str, ...]:
+    return tuple(key for key in _token_words(token) if key not in REVIEW_VOCABULARY)
+
+
 def review_terms(text: str, limit: int = 40) -> dict[str, float]:
     """The review's `limit` most used distinctive terms, weighted by count / top count.
 
     Ordered by weight, then alphabetically, so the same text always gives the same dict.
     """
     counts: Counter[str] = Counter()
-    capitalised_inside: set[str] = set()
     written_lower: set[str] = set()
-    keys_of: dict[str, list[str]] = {}
-    for match in _TOKEN.finditer(text):
-        token = match.group()
-        keys = keys_of.get(token)
-        if keys is None:
-            keys = keys_of[token] = [
-                key for key in _token_words(token) if key not in REVIEW_VOCABULARY
-            ]
+    capitalised: dict[str, tuple[str, ...]] = {}
+    # Each distinct token is handled once: a review repeats most of its words.
+    for token, occurrences in Counter(_TOKEN.findall(text)).items():
+        keys = _token_keys(token)
+        if not keys:
+            continue
         for key in keys:
-            counts[key] += 1
-            if token[0].islower():
-                written_lower.add(key)
-            elif not _SENTENCE_BOUNDARY.search(text, max(0, match.start() - 8), match.start()):
-                capitalised_inside.add(key)
+            counts[key] += occurrences
+        if token[0].islower():
+            written_lower.update(keys)
+        else:
+            capitalised[token] = keys
     # A sentence-initial capital says nothing; a capital mid-sentence, never lowered, does.
-    for name in capitalised_inside - written_lower:
+    # Only tokens with a key never written in lower case need their positions looked at.
+    unsure = {
+        token: keys for token, keys in capitalised.items() if not written_lower.issuperset(keys)
+    }
+    names: set[str] = set()
+    if unsure:
+        for match in _TOKEN.finditer(text):
+            token = match.group()
+            unsure_keys = unsure.get(token)
+            start = match.start()
+            if unsure_keys is not None and not _SENTENCE_BOUNDARY.search(
+                text, max(0, start - 8), start
+            ):
+                names.update(unsure_keys)
+                del unsure[token]
+                if not unsure:
+                    break
+    for name in names - written_lower:
         del counts[name]
     if not counts:
         return {}
