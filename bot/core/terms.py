@@ -13,6 +13,8 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+from collections.abc import Iterator
+from operator import itemgetter
 
 from bot.core.titles import fold
 
@@ -55,6 +57,9 @@ REVIEW_VOCABULARY = _word_set(
 _TOKEN = re.compile(r"[^\W\d_][\w'’]*")
 _SENTENCE_BOUNDARY = re.compile(r"(?:^|[.!?…:;]|\n)[\s\"'“‘(\[«—–-]*$")
 _MIN_LENGTH = 3
+# One character of a token, and one a token can start with (see _TOKEN).
+_TOKEN_CHAR = re.compile(r"[\w'’]")
+_TOKEN_START = re.compile(r"[^\W\d_]")
 
 
 def singular(word: str) -> str:
@@ -112,7 +117,7 @@ def review_terms(text: str, limit: int = 40) -> dict[str, float]:
 
     Ordered by weight, then alphabetically, so the same text always gives the same dict.
     """
-    counts: Counter[str] = Counter()
+    counts: dict[str, int] = {}
     written_lower: set[str] = set()
     capitalised: dict[str, tuple[str, ...]] = {}
     # Each distinct token is handled once: a review repeats most of its words.
@@ -121,33 +126,51 @@ def review_terms(text: str, limit: int = 40) -> dict[str, float]:
         if not keys:
             continue
         for key in keys:
-            counts[key] += occurrences
+            counts[key] = counts.get(key, 0) + occurrences
         if token[0].islower():
             written_lower.update(keys)
         else:
             capitalised[token] = keys
     # A sentence-initial capital says nothing; a capital mid-sentence, never lowered, does.
-    # Only tokens with a key never written in lower case need their positions looked at.
-    unsure = {
-        token: keys for token, keys in capitalised.items() if not written_lower.issuperset(keys)
-    }
+    # Only tokens with a key never written in lower case need their places looked at.
     names: set[str] = set()
-    if unsure:
-        for match in _TOKEN.finditer(text):
-            token = match.group()
-            unsure_keys = unsure.get(token)
-            start = match.start()
-            if unsure_keys is not None and not _SENTENCE_BOUNDARY.search(
-                text, max(0, start - 8), start
-            ):
-                names.update(unsure_keys)
-                del unsure[token]
-                if not unsure:
-                    break
+    for token, keys in capitalised.items():
+        if written_lower.issuperset(keys):
+            continue
+        for start in _token_starts(text, token):
+            if not _SENTENCE_BOUNDARY.search(text, max(0, start - 8), start):
+                names.update(keys)
+                break
     for name in names - written_lower:
         del counts[name]
     if not counts:
         return {}
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    # By count descending, then term: sorting is stable, also in reverse.
+    ranked = sorted(counts.items(), key=itemgetter(0))
+    ranked.sort(key=itemgetter(1), reverse=True)
+    ranked = ranked[:limit]
     top = ranked[0][1]
     return {term: round(count / top, 4) for term, count in ranked}
+
+
+def _token_starts(text: str, token: str) -> Iterator[int]:
+    """Where _TOKEN.finditer(text) finds `token`, without running it over the whole text.
+
+    An occurrence is that token if no token character follows it, and none of the token
+    characters right before it could start a token (it would then be inside that token).
+    """
+    start = text.find(token)
+    while start != -1:
+        end = start + len(token)
+        if not _TOKEN_CHAR.match(text, end) and not _inside_token(text, start):
+            yield start
+        start = text.find(token, start + 1)
+
+
+def _inside_token(text: str, start: int) -> bool:
+    before = start - 1
+    while before >= 0 and _TOKEN_CHAR.match(text, before):
+        if _TOKEN_START.match(text, before):
+            return True
+        before -= 1
+    return False
