@@ -297,17 +297,16 @@ def _score(
     folded_texts = [fold(t) for t in texts]
     words_of = [folded_content_words(f) for f in folded_texts]
     # A word the review keeps coming back to is what the review is about.
-    counts = Counter(w for words in words_of for w in set(words))
+    counts = Counter(itertools.chain.from_iterable(map(set, words_of)))
     tagline_words = set(content_words(tagline or ""))
-    recurring = {w: math.log(c) for w, c in counts.items() if c > 1}
+    weight = {
+        w: (math.log(c) if c > 1 else 0.0) + (0.7 if w in tagline_words else 0.0)
+        for w, c in counts.items()
+    }
     centrality = [
         # Summed in text order: over a set, the float sum (and so a tie between two
         # sentences) would depend on the process's string hash seed.
-        sum(
-            recurring.get(w, 0.0) + (0.7 if w in tagline_words else 0.0)
-            for w in dict.fromkeys(words)
-        )
-        / math.sqrt(len(words) + 4)
+        sum(map(weight.__getitem__, dict.fromkeys(words))) / math.sqrt(len(words) + 4)
         for words in words_of
     ]
     top_centrality = max(centrality) or 1.0
@@ -451,7 +450,7 @@ def _best_combination(
             new_length = length + table.lengths[i]
             if new_length + size - 1 > max_chars:
                 continue
-            new_overlap = overlap + sum(table.penalty[j][i] for j in chosen)
+            new_overlap = overlap + sum(table.redundancy(j, i) for j in chosen)
             if prune_by_value:
                 after = i + 1 if remaining > 1 else n
                 with_i = (covers[0] or table.identity[i], covers[1] or table.verdict[i])
@@ -477,7 +476,8 @@ def _best_combination(
 
 
 class _PoolTable:
-    """What valuing a combination needs of each sentence and pair, computed once per pool."""
+    """What valuing a combination needs of each sentence and pair, computed once per pool
+    (a pair when first needed)."""
 
     def __init__(self, pool: list[_Sentence]) -> None:
         self.pool = pool
@@ -495,14 +495,9 @@ class _PoolTable:
         # Whether some sentence from each start on is an identity (a verdict) sentence.
         self.identity_from = _any_from(self.identity)
         self.verdict_from = _any_from(self.verdict)
-        self.penalty = [[0.0] * len(pool) for _ in pool]
-        # How much two sentences repeat the same words; computed inline for ~90 pairs a review.
-        words = [s.words for s in pool]
-        sizes = [len(w) for w in words]
-        for i, j in itertools.combinations(range(len(pool)), 2):
-            smaller = min(sizes[i], sizes[j]) or 1
-            shared = len(words[i] & words[j]) / smaller
-            self.penalty[i][j] = _REDUNDANCY_PENALTY * max(0.0, shared - 0.3)
+        # Redundancy penalties by pair, computed when first asked for: the search looks at
+        # about one pair in eight.
+        self._redundancy: dict[tuple[int, int], float] = {}
 
     def best_gains(self, start: int, count: int) -> float:
         """The most `count` sentences from `start` on can add (the pool is ranked)."""
@@ -521,16 +516,24 @@ class _PoolTable:
         verdict = covers[1] or self.verdict_from[start]
         return (_COVERAGE_BONUS if identity else 0.0) + (_COVERAGE_BONUS if verdict else 0.0)
 
+    def redundancy(self, first: int, second: int) -> float:
+        """The penalty for choosing both pool[first] and pool[second] (first < second)."""
+        pair = (first, second)
+        penalty = self._redundancy.get(pair)
+        if penalty is None:
+            penalty = self._redundancy[pair] = _redundancy(self.pool[first], self.pool[second])
+        return penalty
+
     def value(self, chosen: list[int]) -> float:
         # Summed in combination order, as a plain loop over combinations would.
-        pool, penalty = self.pool, self.penalty
+        pool = self.pool
         value = sum(self.gains[i] for i in chosen)
         if any(pool[i].identity for i in chosen):
             value += _COVERAGE_BONUS
         if any(pool[i].verdict for i in chosen):
             value += _COVERAGE_BONUS
         for a, b in itertools.combinations(chosen, 2):
-            value -= penalty[a][b]
+            value -= self.redundancy(a, b)
         return value
 
 
@@ -540,3 +543,8 @@ def _any_from(flags: list[bool]) -> list[bool]:
     for start in range(len(flags) - 1, -1, -1):
         from_start[start] = flags[start] or from_start[start + 1]
     return from_start
+
+
+def _redundancy(a: _Sentence, b: _Sentence) -> float:
+    smaller = min(len(a.words), len(b.words)) or 1
+    return _REDUNDANCY_PENALTY * max(0.0, len(a.words & b.words) / smaller - 0.3)
