@@ -54,7 +54,8 @@ _SENTENCE_STARTERS = frozenset(
 )  # fmt: skip
 
 _CANDIDATE_END = re.compile(
-    r"(?P<mark>\.{2,}|…|[.!?]+)(?P<close>[\"'”’»)\]]*)(?P<space>\s+)(?=(?P<next>\S+))"
+    # The lookahead only restates how a mark starts; it lets the search skip ahead faster.
+    r"(?=[.!?…])(?P<mark>\.{2,}|…|[.!?]+)(?P<close>[\"'”’»)\]]*)(?P<space>\s+)(?=(?P<next>\S+))"
 )
 _INITIALISM = re.compile(r"(?:\b[A-Za-z]\.)+[A-Za-z]$|^[A-Z]$")
 _WORD_BEFORE = re.compile(r"([\w.'’]+)$")
@@ -197,20 +198,22 @@ _WORD = re.compile(r"[\w'’-]+")
 # Literal words without which the patterns above cannot match. On ASCII text, IGNORECASE
 # matches exactly what lower-casing the text letter by letter does, so when a sentence's
 # lower-cased text has none of them, the (much slower) pattern need not run.
-_VERDICT_PHRASE_CUES = re.compile(
-    "one of the|piece of|worth|do yourself|a must|in the end|all in all|at its|about|"
-    "this is a film|cult classic|not to be missed|recommend"
-)
+_VERDICT_PHRASE_CUES = (
+    "one of the", "piece of", "worth", "do yourself", "a must", "in the end", "all in all",
+    "at its", "about", "this is a film", "cult classic", "not to be missed", "recommend",
+)  # fmt: skip
+_CONCLUSION_CUES = (
+    "verdict", "in short", "overall", "bottom line", "all told", "to sum up", "in sum",
+    "all in all", "in the end",
+)  # fmt: skip
+_IDENTITY_CUES = (
+    "film", "movie", "picture", "story", "documentary", "drama", "comedy", "thriller",
+    "direct", "based on", "adapt", "follows", "starring", "stars", "set in", "written by",
+    "screenplay", "script",
+)  # fmt: skip
 # _FIRST_PERSON for lower-cased ASCII text: case-sensitive, so several times faster, and
 # "i'm", "i've", "i'd" need no alternatives of their own (the "i" before "'" matches).
 _FIRST_PERSON_CUE = re.compile(r"\b(?:i|me|my|mine|myself)\b")
-_CONCLUSION_CUES = re.compile(
-    "verdict|in short|overall|bottom line|all told|to sum up|in sum|all in all|in the end"
-)
-_IDENTITY_CUES = re.compile(
-    "film|movie|picture|story|documentary|drama|comedy|thriller|direct|based on|adapt|"
-    "follows|starring|stars|set in|written by|screenplay|script"
-)
 _END_PUNCT = re.compile(r"[.!?…][\"'”’»)\]]*$")
 
 # Weights of the features; chosen by reading the output on varied reviews.
@@ -315,21 +318,24 @@ def _score(
     # "<Title> is a ...": the sentence that says what the film is.
     definition_needles = [f" {key} {verb} " for key in title_keys for verb in _DEFINING_VERBS]
     last_paragraph_start = len(texts) - len(per_paragraph[-1])
+    # Cues absent from the whole review are absent from each of its sentences.
+    review_lowered = " ".join(texts).lower()
+    phrase_cues = _cues_in(_VERDICT_PHRASE_CUES, review_lowered)
+    conclusion_cues = _cues_in(_CONCLUSION_CUES, review_lowered)
+    identity_cues = _cues_in(_IDENTITY_CUES, review_lowered)
     sentences: list[_Sentence] = []
     for index, text in enumerate(texts):
         words = words_of[index]
         verdict_hits = len(_VERDICT_WORDS.intersection(words))
         lowered = text.lower() if text.isascii() else None
-        phrase_hits = (
-            len(_VERDICT_PHRASES.findall(text)) if _may_match(_VERDICT_PHRASE_CUES, lowered) else 0
-        )
+        phrase_hits = len(_VERDICT_PHRASES.findall(text)) if _may_match(phrase_cues, lowered) else 0
         folded = f" {folded_texts[index]} "
         has_title = any(needle in folded for needle in title_needles)
-        concluding = _may_match(_CONCLUSION_CUES, lowered) and bool(_CONCLUSION.search(text))
+        concluding = _may_match(conclusion_cues, lowered) and bool(_CONCLUSION.search(text))
         # Each definition needle contains a title needle: no title, no definition.
         defines_title = has_title and any(needle in folded for needle in definition_needles)
         identity_hits = (
-            len(_IDENTITY_PHRASES.findall(text)) if _may_match(_IDENTITY_CUES, lowered) else 0
+            len(_IDENTITY_PHRASES.findall(text)) if _may_match(identity_cues, lowered) else 0
         )
         first_person = bool(
             _FIRST_PERSON.search(text) if lowered is None else _FIRST_PERSON_CUE.search(lowered)
@@ -377,9 +383,13 @@ def _score(
     return sentences
 
 
-def _may_match(cues: re.Pattern[str], lowered: str | None) -> bool:
+def _cues_in(cues: tuple[str, ...], lowered: str) -> tuple[str, ...]:
+    return tuple(cue for cue in cues if cue in lowered)
+
+
+def _may_match(cues: tuple[str, ...], lowered: str | None) -> bool:
     """False only when the sentence, lower-cased, has none of a pattern's literal cues."""
-    return lowered is None or cues.search(lowered) is not None
+    return lowered is None or any(cue in lowered for cue in cues)
 
 
 def _title_keys(title: str | None) -> list[str]:
