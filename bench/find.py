@@ -3,7 +3,7 @@
 Prints one table: top-1 accuracy per kind of labelled query (tests/core/matching_queries.csv)
 and overall, latency per query, index build time and memory.
 
-    .venv/bin/python bench/find.py [--rounds 5] [--baseline-sample 0]
+    .venv/bin/python -m bench.find [--rounds 5] [--baseline-sample 0]
 """
 
 from __future__ import annotations
@@ -20,8 +20,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process, utils
 
-from bot.core.matching import FilmIndex, Resolution
-from bot.core.matching.labelled import (
+from bench.labelled import (
     KINDS,
     Judge,
     LabelledQuery,
@@ -29,6 +28,7 @@ from bot.core.matching.labelled import (
     catalogue_films,
     load_labelled,
 )
+from bot.core.matching import FilmIndex, Resolution
 from bot.core.model import Film
 
 LABELLED = Path(__file__).resolve().parent.parent / "tests" / "core" / "matching_queries.csv"

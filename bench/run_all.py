@@ -88,7 +88,7 @@ def read_json(output: str) -> list[Result]:
 
 
 BENCHES = (
-    Bench("find", [sys.executable, str(BENCH / "find.py"), "--rounds", "3"], read_find),
+    Bench("find", [sys.executable, "-m", "bench.find", "--rounds", "3"], read_find),
     Bench("similar", [sys.executable, str(BENCH / "similar.py")], read_similar),
     Bench("ingest", [sys.executable, "-m", "bench.ingest", "--json"], read_json),
     Bench("startup", [sys.executable, "-m", "bench.startup", "--json"], read_json),

@@ -32,9 +32,9 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from bench.labelled import catalogue_films
 from bench.report import Result, table, to_json
 from bench.synthetic import distinct_films, write_reviews
-from bot.core.matching.labelled import catalogue_films
 from bot.core.model import Film, FilmRef
 
 SEED = 20_240_702

@@ -10,8 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.matching import FilmIndex, Resolution
-from bot.core.matching.labelled import (
+from bench.labelled import (
     KINDS,
     Judge,
     LabelledQuery,
@@ -19,6 +18,7 @@ from bot.core.matching.labelled import (
     catalogue_films,
     load_labelled,
 )
+from bot.core.matching import FilmIndex, Resolution
 from bot.core.model import Film
 
 LABELLED = Path(__file__).resolve().parent / "matching_queries.csv"
