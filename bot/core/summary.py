@@ -59,7 +59,7 @@ _CANDIDATE_END = re.compile(
 )
 _INITIALISM = re.compile(r"(?:\b[A-Za-z]\.)+[A-Za-z]$|^[A-Z]$")
 _WORD_BEFORE = re.compile(r"([\w.'’]+)$")
-_LEADING_PUNCT = re.compile(r"^[\"'“‘«(\[]+")
+_LEADING_PUNCT = "\"'“‘«(["
 _BLANK_LINE = re.compile(r"\n\s*\n")
 _SPACES = re.compile(r"\s+")
 
@@ -71,14 +71,18 @@ def split_sentences(text: str) -> list[str]:
     text). Abbreviations, initials, decimals, ellipses inside a sentence, dashes and
     parentheses do not end one. Whitespace inside a sentence is collapsed to single spaces.
     """
+    return [s for paragraph in _paragraphs(text) for s in _paragraph_sentences(paragraph)]
+
+
+def _paragraph_sentences(paragraph: str) -> list[str]:
+    """split_sentences() of one paragraph as _paragraphs() gives it (one stripped line)."""
     sentences: list[str] = []
-    for paragraph in _paragraphs(text):
-        start = 0
-        for match in _CANDIDATE_END.finditer(paragraph):
-            if _ends_sentence(paragraph, match):
-                sentences.append(paragraph[start : match.end("close")])
-                start = match.end()
-        sentences.append(paragraph[start:])
+    start = 0
+    for match in _CANDIDATE_END.finditer(paragraph):
+        if _ends_sentence(paragraph, match):
+            sentences.append(paragraph[start : match.end("close")])
+            start = match.end()
+    sentences.append(paragraph[start:])
     # str.split() and \s agree on what whitespace is: this is _SPACES.sub(" ", s).strip().
     return [s for s in (" ".join(s.split()) for s in sentences) if s]
 
@@ -99,7 +103,7 @@ def _paragraphs(text: str) -> list[str]:
 
 
 def _ends_sentence(text: str, match: re.Match[str]) -> bool:
-    following = _LEADING_PUNCT.sub("", match.group("next"))
+    following = match.group("next").lstrip(_LEADING_PUNCT)
     if not following or following[0].islower():
         return False
     mark = match.group("mark")
@@ -271,7 +275,8 @@ def summarise(
     boundary, ending in "…".
     """
     paragraphs = [p for section in sections for p in _paragraphs(section.text)]
-    per_paragraph = [split_sentences(p) for p in paragraphs]
+    # _paragraphs() of a paragraph is itself: split it straight away.
+    per_paragraph = [_paragraph_sentences(p) for p in paragraphs]
     texts = [s for group in per_paragraph for s in group]
     if not texts:
         return ""
@@ -389,7 +394,9 @@ def _cues_in(cues: tuple[str, ...], lowered: str) -> tuple[str, ...]:
 
 def _may_match(cues: tuple[str, ...], lowered: str | None) -> bool:
     """False only when the sentence, lower-cased, has none of a pattern's literal cues."""
-    return lowered is None or any(cue in lowered for cue in cues)
+    if lowered is None:
+        return True
+    return bool(cues) and any(cue in lowered for cue in cues)
 
 
 def _title_keys(title: str | None) -> list[str]:
