@@ -248,7 +248,9 @@ _MIN_SENTENCES = 2
 _MAX_SENTENCES = 4
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass's __init__ is about three times slower, and one is made
+# for every sentence of every review loaded. Nothing changes a _Sentence once made.
+@dataclass(slots=True)
 class _Sentence:
     index: int
     text: str
@@ -450,6 +452,10 @@ def _best_combination(
     # The best value so far less a margin for summing the same numbers in another order.
     bar = -math.inf
     chosen: list[int] = []
+    # The table's lists as locals, and its small methods written out in the loop below:
+    # this loop runs for every review of a load.
+    lengths, gains, prefix_gains = table.lengths, table.gains, table.prefix_gains
+    identity_from, verdict_from = table.identity_from, table.verdict_from
 
     def extend(start: int, size: int, length: int, gain: float, overlap: float) -> None:
         """Try every way to finish `chosen`, given its length, gain and redundancy penalty."""
@@ -459,25 +465,29 @@ def _best_combination(
         for i in range(start, n - remaining + 1):
             # Penalties are >= 0: no combination from i on can be worth more than this,
             # nor (the pool being ranked) from any later start.
-            ceiling = gain - overlap + table.best_gains(i, remaining) + table.bonus(covers, i)
-            if prune_by_value and ceiling < bar:
-                break
+            if prune_by_value:
+                ceiling = gain - overlap + (prefix_gains[i + remaining] - prefix_gains[i])
+                ceiling += (_COVERAGE_BONUS if covers[0] or identity_from[i] else 0.0) + (
+                    _COVERAGE_BONUS if covers[1] or verdict_from[i] else 0.0
+                )
+                if ceiling < bar:
+                    break
             if length + table.longest(i, remaining) + size - 1 < min_chars:
                 break
-            new_length = length + table.lengths[i]
+            new_length = length + lengths[i]
             if new_length + size - 1 > max_chars:
                 continue
             new_overlap = overlap + sum(table.redundancy(j, i) for j in chosen)
             if prune_by_value:
                 after = i + 1 if remaining > 1 else n
                 with_i = (covers[0] or table.identity[i], covers[1] or table.verdict[i])
-                ceiling = gain + table.gains[i] - new_overlap
+                ceiling = gain + gains[i] - new_overlap
                 ceiling += table.best_gains(after, remaining - 1) + table.bonus(with_i, after)
                 if ceiling < bar:
                     continue
             chosen.append(i)
             if remaining > 1:
-                extend(i + 1, size, new_length, gain + table.gains[i], new_overlap)
+                extend(i + 1, size, new_length, gain + gains[i], new_overlap)
             elif new_length + size - 1 >= min_chars:
                 total = float(new_length + size - 1)
                 value = table.value(chosen)
