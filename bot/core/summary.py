@@ -513,10 +513,8 @@ class _PoolTable:
         self.ranked = all(a >= b for a, b in itertools.pairwise(self.gains))
         self.prefix_gains = [0.0, *itertools.accumulate(self.gains)]
         # For each start, the most characters 1, 2, 3... sentences from there on can add.
-        self.longest_from = [
-            [0, *itertools.accumulate(sorted(self.lengths[start:], reverse=True))]
-            for start in range(len(pool) + 1)
-        ]
+        # (Built when first asked for: the search often stops after a few starts.)
+        self._longest_from: dict[int, list[int]] = {}
         self.identity = [s.identity for s in pool]
         self.verdict = [s.verdict for s in pool]
         # Whether some sentence from each start on is an identity (a verdict) sentence.
@@ -531,7 +529,11 @@ class _PoolTable:
         return self.prefix_gains[start + count] - self.prefix_gains[start]
 
     def longest(self, start: int, count: int) -> int:
-        return self.longest_from[start][count]
+        longest = self._longest_from.get(start)
+        if longest is None:
+            descending = sorted(self.lengths[start:], reverse=True)
+            longest = self._longest_from[start] = [0, *itertools.accumulate(descending)]
+        return longest[count]
 
     def covers(self, chosen: list[int]) -> tuple[bool, bool]:
         """Whether the chosen sentences have an identity one, and a verdict one."""
