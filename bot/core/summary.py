@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core.model import Section
-from bot.core.terms import content_words, fast_fold, folded_content_words
+from bot.core.terms import content_words, folded_content_words
 from bot.core.titles import display_title, fold
 
 __all__ = ["split_sentences", "summarise"]
@@ -304,7 +304,7 @@ def _score(
 ) -> list[_Sentence]:
     texts = [s for group in per_paragraph for s in group]
     # Folded once: both the content words and the title look-ups work on the folded text.
-    folded_texts = [fast_fold(t) for t in texts]
+    folded_texts = [fold(t) for t in texts]
     words_of = [folded_content_words(f) for f in folded_texts]
     # A word the review keeps coming back to is what the review is about.
     counts = Counter(itertools.chain.from_iterable(map(set, words_of)))

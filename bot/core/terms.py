@@ -21,7 +21,6 @@ from bot.core.titles import fold
 __all__ = [
     "STOPWORDS",
     "content_words",
-    "fast_fold",
     "folded_content_words",
     "review_terms",
     "singular",
@@ -80,40 +79,9 @@ def singular(word: str) -> str:
     return word
 
 
-def _ascii_fold_table() -> dict[int, str | None]:
-    """fold()'s steps for each ASCII character: lower case, "&" to " and ", apostrophes
-    dropped, other punctuation and "_" to spaces."""
-    table: dict[int, str | None] = {}
-    for code in range(128):
-        char = chr(code)
-        if char == "'":
-            table[code] = None
-        elif char == "&":
-            table[code] = " and "
-        elif char.isalnum() or char.isspace():
-            table[code] = char.lower()
-        else:
-            table[code] = " "
-    return table
-
-
-_ASCII_FOLD = _ascii_fold_table()
-
-
-def fast_fold(text: str) -> str:
-    """fold(text), several times faster on ASCII text: one translate and a whitespace split.
-
-    ASCII has no accents or compatibility forms for fold() to normalise, and fold()'s
-    regex passes (punctuation runs to a space, spaces collapsed) come to the same thing.
-    """
-    if not text.isascii():
-        return fold(text)
-    return " ".join(text.translate(_ASCII_FOLD).split())
-
-
 def content_words(text: str) -> list[str]:
     """Folded, singular words of the text with stopwords and short words left out."""
-    return folded_content_words(fast_fold(text))
+    return folded_content_words(fold(text))
 
 
 def folded_content_words(folded: str) -> list[str]:

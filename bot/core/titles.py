@@ -49,8 +49,32 @@ class _WithoutCombiningMarks(dict[int, int | None]):
 _COMBINING_MARKS = _WithoutCombiningMarks()
 
 
+def _ascii_fold_table() -> dict[int, str | None]:
+    """fold()'s steps for each ASCII character: lower case, "&" to " and ", apostrophes
+    dropped, other punctuation and "_" to spaces."""
+    table: dict[int, str | None] = {}
+    for code in range(128):
+        char = chr(code)
+        if char == "'":
+            table[code] = None
+        elif char == "&":
+            table[code] = " and "
+        elif char.isalnum() or char.isspace():
+            table[code] = char.lower()
+        else:
+            table[code] = " "
+    return table
+
+
+_ASCII_FOLD = _ascii_fold_table()
+
+
 def fold(text: str) -> str:
     """Lowercase, strip accents, `&` to "and", punctuation to spaces, single spaces."""
+    if text.isascii():
+        # No accents or compatibility forms to undo: one translate does all the steps below
+        # (fold runs on every sentence of every review at load time).
+        return " ".join(text.translate(_ASCII_FOLD).split())
     text = unicodedata.normalize("NFKD", text.replace("\u00a0", " "))
     if not text.isascii():
         text = text.translate(_COMBINING_MARKS)

@@ -294,3 +294,10 @@ def test_a_summary_does_not_depend_on_the_string_hash_seed() -> None:
         for seed in (1, 2, 3, 6)
     }
     assert len(summaries) == 1, summaries
+
+
+@settings(max_examples=2000)
+@given(st.text(alphabet=st.characters(codec="ascii"), max_size=200))
+def test_fold_of_ascii_text_is_the_general_fold(text: str) -> None:
+    # fold() answers ASCII text with one translate; the general path must agree.
+    assert fold(text) == _plain_fold(text)
