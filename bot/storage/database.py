@@ -148,11 +148,6 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _year_slot(year: int | None) -> int:
-    # Matches the unique index's coalesce(year, 0).
-    return year if year is not None else 0
-
-
 def _film_from_row(row: Sequence[Any]) -> Film:
     aliases = tuple(json.loads(row[4])) if row[4] else ()
     return Film(id=row[0], title=row[1], year=row[2], reviewed=bool(row[3]), aliases=aliases)
