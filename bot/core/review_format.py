@@ -598,6 +598,12 @@ def _metadata_lines(review: ParsedReview) -> list[str]:
     elif dominant_year(_prose_of(review.tagline, review.sections), review.title) is not None:
         # Without this the reader would take the year the prose keeps mentioning.
         lines.append(f"Year: {_UNKNOWN_YEAR}")
+    return lines + metadata_lines(review)
+
+
+def metadata_lines(review: ParsedReview) -> list[str]:
+    """The `Director:`, `Aliases:` and `Summary:` lines a review's file carries (year aside)."""
+    lines = []
     if review.director:
         lines.append(f"Director: {review.director}")
     if review.aliases:

@@ -14,9 +14,10 @@ from typing import Any
 import discord
 
 from bot.core.model import Review
-from bot.core.review_format import MAX_TITLE_CHARS
+from bot.core.review_format import MAX_TITLE_CHARS, metadata_lines
 from bot.discord.limits import MODAL_TITLE, MODAL_VALUE, fit
 from bot.discord.reporting import report, reporting
+from bot.service import as_parsed_review
 
 FORM_TIMEOUT = 1800.0  # seconds: typing a review takes a while
 TAGLINE_MAX = 300
@@ -45,13 +46,8 @@ def form_values(review: Review) -> FormValues | None:
             blocks.append(f"## {section.heading}")
         if section.text:
             blocks.append(section.text)
-    metadata = []
-    if review.director:
-        metadata.append(f"Director: {review.director}")
-    if review.aliases:
-        metadata.append(f"Aliases: {'; '.join(review.aliases)}")
-    if review.summary_is_authored:
-        metadata.append(f"Summary: {review.summary}")
+    # The file's own lines for what the form has no field for (a computed summary has none).
+    metadata = metadata_lines(as_parsed_review(review))
     values = FormValues(
         title=review.film.title,
         year=str(review.film.year or ""),
