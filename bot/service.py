@@ -43,6 +43,8 @@ log = logging.getLogger(__name__)
 
 MAX_SEARCH_HITS = 5
 UNREVIEWED_SUGGESTIONS = 5
+# Past this many changed reviews, rebuilding the index at once beats updating film by film.
+INCREMENTAL_REFRESH_LIMIT = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,8 +207,12 @@ class FilmService:
         if batch.errors and not skip_bad:
             return LoadReport(batch.files, None, tuple(batch.errors))
         saved = await self.db.save_reviews(batch.reviews, actor, films=batch.films)
-        if batch.films or saved.count("unchanged") != len(saved.outcomes):
+        changed = [o.film.id for o in saved.outcomes if o.action != "unchanged"]
+        if batch.films or len(changed) > INCREMENTAL_REFRESH_LIMIT:
             await self.reload()
+        else:
+            # A moderator's import of a few files: update those films, not the whole index.
+            await self._refresh(changed)
         return LoadReport(batch.files, saved, tuple(batch.errors))
 
     async def reload(self) -> None:

@@ -81,3 +81,22 @@ async def test_similar_never_names_the_film_itself(service: FilmService) -> None
         ids = [s.film.id for s in reply.suggestions]
         assert film.id not in ids
         assert len(ids) == len(set(ids))
+
+
+async def test_a_small_load_updates_the_index_in_place(
+    service: FilmService, tmp_path: Path
+) -> None:
+    path = tmp_path / "solaris.txt"
+    path.write_text(NEW_REVIEW, encoding="utf-8")
+    index_before = service.index
+    report = await service.load([path], "mod")
+    assert report.saved is not None
+    assert report.saved.count("added") == 1
+    assert service.index is index_before
+    solaris = service.resolve("solaris 1972").match
+    assert solaris is not None
+    assert solaris.reviewed
+    assert service.resolve("stalker").match is not None
+    similar = service.similar_to(solaris.id)
+    assert isinstance(similar, SimilarFilms)
+    assert similar.suggestions[0].film.title == "Moon"
