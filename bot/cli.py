@@ -8,8 +8,7 @@ import dataclasses
 import json
 import logging
 import sys
-from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
@@ -18,14 +17,10 @@ from bot.core.matching import Resolution
 from bot.core.model import Film
 from bot.core.replies import Reply, ReviewCard, SimilarFilms, UnreviewedCard
 from bot.core.review_format import parse_review_file
-from bot.service import FilmService, LoadReport
+from bot.service import SYSTEM_ACTOR, FilmService, LoadReport, open_service
 from bot.settings import Settings
-from bot.storage.database import Database
 from bot.terminal.chat import run_chat
 from bot.terminal.render import render
-
-log = logging.getLogger("filmbot")
-SYSTEM_ACTOR = "filmbot"
 
 
 class CommandFailed(Exception):
@@ -101,18 +96,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _with_db(settings: Settings, db: Path) -> Settings:
     return dataclasses.replace(settings, db_path=db)
-
-
-@asynccontextmanager
-async def open_service(settings: Settings) -> AsyncIterator[FilmService]:
-    """The catalogue, loading the bundled reviews into a brand-new database first."""
-    async with await Database.open(settings.db_path) as db:
-        service = await FilmService.start(db)
-        if settings.load_bundled and await db.count_films() == 0 and settings.data_dir.is_dir():
-            report = await service.load([settings.data_dir], SYSTEM_ACTOR, skip_bad=True)
-            for error in report.errors:
-                log.warning("bundled review skipped: %s", error)
-        yield service
 
 
 async def _run_command(command: str, args: argparse.Namespace, settings: Settings) -> int:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,7 @@ from bot.core.replies import (
 )
 from bot.core.review_format import parse_review, render_review
 from bot.core.titles import fold
+from bot.settings import Settings
 from bot.storage.database import Database, ReviewVersion, SaveReport
 
 log = logging.getLogger(__name__)
@@ -56,6 +58,10 @@ class LoadReport:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+# Who the audit log names for changes the program makes itself (the CLI, bundled reviews).
+SYSTEM_ACTOR = "filmbot"
 
 
 class FilmService:
@@ -257,6 +263,18 @@ class FilmService:
         if review is None:
             raise NotFoundError("That film has no review.")
         return review
+
+
+@asynccontextmanager
+async def open_service(settings: Settings) -> AsyncIterator[FilmService]:
+    """The catalogue, loading the bundled reviews into a brand-new database first."""
+    async with await Database.open(settings.db_path) as db:
+        service = await FilmService.start(db)
+        if settings.load_bundled and await db.count_films() == 0 and settings.data_dir.is_dir():
+            report = await service.load([settings.data_dir], SYSTEM_ACTOR, skip_bad=True)
+            for error in report.errors:
+                log.warning("bundled review skipped: %s", error)
+        yield service
 
 
 def as_parsed_review(review: Review) -> ParsedReview:

@@ -9,9 +9,8 @@ import sys
 
 import discord
 
-from bot.cli import open_service
 from bot.discord.client import FilmBot, create_film_bot
-from bot.service import FilmService
+from bot.service import FilmService, open_service
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)

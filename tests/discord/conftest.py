@@ -16,10 +16,9 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from bot.cli import open_service
 from bot.discord.client import FilmBot
 from bot.discord.launcher import create_bot
-from bot.service import FilmService
+from bot.service import FilmService, open_service
 from bot.settings import Settings
 from tests.conftest import DATA_DIR
 from tests.standin import (

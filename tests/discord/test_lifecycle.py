@@ -8,11 +8,11 @@ from pathlib import Path
 import discord
 import pytest
 
-from bot.cli import open_service
 from bot.discord import client as client_module
 from bot.discord.client import EXTENSIONS
 from bot.discord.launcher import create_bot, run_bot
 from bot.discord.reporting import UNEXPECTED
+from bot.service import open_service
 from bot.settings import Settings
 from tests.discord.conftest import COMMANDS, make_world_guilds, world_settings
 from tests.standin import FakeDiscord, FakeGuild, FakeMember, FakeUser, message_text

@@ -31,11 +31,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bot.cli import open_service
 from bot.discord.client import FilmBot
 from bot.discord.launcher import create_bot
 from bot.discord.reporting import UNEXPECTED
-from bot.service import FilmService
+from bot.service import FilmService, open_service
 from bot.settings import Settings
 from tests.standin import (
     FakeChannel,

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import open_service
 from bot.core.errors import FilmbotError
 from bot.discord.client import FilmBot, ShardedFilmBot
 from bot.discord.launcher import create_bot
+from bot.service import open_service
 from bot.settings import Settings
 from tests.conftest import DATA_DIR
 from tests.standin import (
