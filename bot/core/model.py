@@ -5,6 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+# A common figure for adults reading for pleasure.
+WORDS_PER_MINUTE = 230
+
+
+def reading_minutes(word_count: int) -> int:
+    return max(1, round(word_count / WORDS_PER_MINUTE))
+
 
 @dataclass(frozen=True, slots=True)
 class FilmRef:
@@ -99,8 +106,7 @@ class Review:
 
     @property
     def reading_minutes(self) -> int:
-        # 230 words a minute is a common figure for adults reading for pleasure.
-        return max(1, round(self.word_count / 230))
+        return reading_minutes(self.word_count)
 
 
 @dataclass(frozen=True, slots=True)

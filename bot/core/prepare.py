@@ -8,7 +8,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from bot.core.model import FilmRef, ParsedReview
+from bot.core.model import FilmRef, ParsedReview, reading_minutes
 from bot.core.summary import summarise
 from bot.core.terms import review_terms
 from bot.core.titles import title_key
@@ -27,6 +27,10 @@ class PreparedReview:
     content_hash: str
     source: str | None
     terms: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def reading_minutes(self) -> int:
+        return reading_minutes(self.word_count)
 
     @property
     def full_text(self) -> str:

@@ -57,7 +57,6 @@ INFO_COLOUR = discord.Colour.blurple()
 ERROR_COLOUR = discord.Colour.red()
 SUCCESS_COLOUR = discord.Colour.green()
 PREVIEW_COLOUR = discord.Colour.gold()
-WORDS_PER_MINUTE = 230
 # A user's query echoed back: long enough to recognise, short enough not to shout.
 ECHO_CHARS = 100
 TAGLINE_CHARS = 500
@@ -297,7 +296,7 @@ def preview_outcome(preview: ReviewPreview) -> str:
 def _(reply: ReviewPreview, owner_id: int) -> Rendered:
     prepared = reply.review
     parsed = prepared.parsed
-    minutes = max(1, round(prepared.word_count / WORDS_PER_MINUTE))
+    minutes = prepared.reading_minutes
     headings = [escape(s.heading) for s in parsed.sections if s.heading]
     fields = [
         Field("What happens", escape(preview_outcome(reply))),
