@@ -19,7 +19,7 @@ from bot.core.film_lists import render_film_list
 from bot.core.loading import Progress, read_batch
 from bot.core.matching import FilmIndex, Resolution
 from bot.core.model import Film, FilmRef, ParsedReview, Review
-from bot.core.prepare import prepare_review
+from bot.core.prepare import PreparedReview, prepare_review
 from bot.core.recommend import Recommender
 from bot.core.replies import (
     Action,
@@ -177,14 +177,16 @@ class FilmService:
         self, data: bytes | str, source: str, replaces: Film | None = None
     ) -> ReviewPreview:
         """Parse a moderator's review; raises ReviewFormatError with the line on bad input."""
-        return self.preview_parsed(parse_review(data, source), source, replaces)
+        return self.preview_of(read_upload(data, source), replaces)
 
-    def preview_parsed(
-        self, parsed: ParsedReview, source: str, replaces: Film | None = None
-    ) -> ReviewPreview:
-        prepared = prepare_review(parsed, source=source)
-        known = self.index.resolve(parsed.ref.label())
-        return ReviewPreview(prepared, replaces, known.match)
+    def preview_of(self, review: PreparedReview, replaces: Film | None = None) -> ReviewPreview:
+        """The preview of a prepared review, with the catalogue film it would attach to.
+
+        Call it on the event loop: the film index is not safe to read from another thread
+        while the loop updates it.
+        """
+        known = self.index.resolve(review.parsed.ref.label())
+        return ReviewPreview(review, replaces, known.match)
 
     async def save(
         self, previews: Sequence[ReviewPreview], actor: str, *, edit_of: ReviewVersion | None = None
@@ -275,6 +277,11 @@ async def open_service(settings: Settings) -> AsyncIterator[FilmService]:
             for error in report.errors:
                 log.warning("bundled review skipped: %s", error)
         yield service
+
+
+def read_upload(data: bytes | str, source: str) -> PreparedReview:
+    """Parse and prepare a review a moderator sent: CPU work, safe to run in a thread."""
+    return prepare_review(parse_review(data, source), source=source)
 
 
 def as_parsed_review(review: Review) -> ParsedReview:

@@ -29,7 +29,7 @@ from bot.discord.render import Rendered, render, render_import_preview
 from bot.discord.reporting import NotModeratorError
 from bot.discord.review_form import ReviewForm, Submit, form_values
 from bot.discord.transformers import FilmArgument
-from bot.service import FilmService, as_parsed_review
+from bot.service import FilmService, as_parsed_review, read_upload
 from bot.storage.database import ReviewVersion, SaveReport
 
 IMPORT_RATE = 1
@@ -92,7 +92,8 @@ class Moderation(
     ) -> ReviewPreview:
         # Parsing and summarising a long review is CPU work: off the event loop, so other
         # people's interactions are still answered within Discord's 3 seconds meanwhile.
-        return await asyncio.to_thread(self.service.preview, data, source, replaces)
+        prepared = await asyncio.to_thread(read_upload, data, source)
+        return self.service.preview_of(prepared, replaces)
 
     async def _ask(
         self,
