@@ -8,7 +8,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from bot.core.model import FilmRef, ParsedReview, reading_minutes
+from bot.core.model import FilmRef, ParsedReview, pickled_as_arguments, reading_minutes
 from bot.core.summary import summarise
 from bot.core.terms import review_terms
 from bot.core.titles import title_key
@@ -16,6 +16,7 @@ from bot.core.titles import title_key
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 
+@pickled_as_arguments
 @dataclass(frozen=True, slots=True)
 class PreparedReview:
     """A parsed review with its summary, distinctive terms, word count and content hash."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import pickle
 import random
 import re
 import subprocess
@@ -192,6 +193,25 @@ def test_files_read_in_worker_processes_come_back_the_same(
     assert described(parallel.errors) == described(serial.errors)
     assert len(parallel.errors) == 3
     assert "also reviewed in" in str(parallel.errors[-1])
+
+
+def test_a_prepared_review_pickles_to_an_equal_one_with_every_field_set() -> None:
+    # Worker processes send reviews back pickled as constructor arguments (model.py).
+    parsed = ParsedReview(
+        title="Moon",
+        year=2009,
+        tagline="Alone on the far side.",
+        sections=(Section(None, "Sam is alone."), Section("Verdict", "Quietly great.")),
+        keep_exploring=(FilmRef("Solaris", 1972), FilmRef("Silent Running", None)),
+        director="Duncan Jones",
+        aliases=("Moon (film)",),
+        summary="A man alone on the Moon.",
+    )
+    prepared = prepare_review(parsed, source="moon.txt")
+    copy = pickle.loads(pickle.dumps(prepared))
+    assert copy == prepared
+    assert copy.parsed.aliases == ("Moon (film)",) and copy.terms == prepared.terms
+    assert type(copy.parsed.keep_exploring[1]) is FilmRef
 
 
 # --- a batch in one go against its reviews saved one at a time -----------------------------
