@@ -9,14 +9,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import aclosing, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.chat import DEFAULT_SIMILAR_COUNT, MAX_SIMILAR_COUNT, Intent, parse_request
 from bot.core.errors import FilmbotError, NotFoundError
 from bot.core.film_lists import render_film_list
-from bot.core.loading import Progress, read_batch
+from bot.core.loading import Progress, read_chunks
 from bot.core.matching import FilmIndex, Resolution
 from bot.core.model import Film, FilmRef, ParsedReview, Review
 from bot.core.prepare import PreparedReview, prepare_review
@@ -58,6 +58,10 @@ class LoadReport:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+class _NothingStored(Exception):
+    """Raised inside a load's transaction to roll it back: a file was bad."""
 
 
 # Who the audit log names for changes the program makes itself (the CLI, bundled reviews).
@@ -210,18 +214,33 @@ class FilmService:
         skip_bad: bool = False,
         progress: Progress | None = None,
     ) -> LoadReport:
-        """Load files: all or nothing, unless `skip_bad` stores the good ones."""
-        batch = await asyncio.to_thread(read_batch, list(paths), progress)
-        if batch.errors and not skip_bad:
-            return LoadReport(batch.files, None, tuple(batch.errors))
-        saved = await self.db.save_reviews(batch.reviews, actor, films=batch.films)
+        """Load files: all or nothing, unless `skip_bad` stores the good ones.
+
+        Each chunk of files is stored (in the one transaction) while the next is read. After
+        a bad file, without `skip_bad`, the rest are still read, to report every bad file.
+        """
+        files, errors, lists_loaded = 0, [], False
+        try:
+            async with self.db.saving(actor) as saving:
+                async with aclosing(read_chunks(list(paths), progress)) as chunks:
+                    async for chunk in chunks:
+                        files += chunk.files
+                        errors += chunk.errors
+                        lists_loaded = lists_loaded or bool(chunk.films)
+                        if skip_bad or not errors:
+                            await saving.add(chunk.reviews, chunk.films)
+                if errors and not skip_bad:
+                    raise _NothingStored
+        except _NothingStored:
+            return LoadReport(files, None, tuple(errors))
+        saved = saving.report
         changed = [o.film.id for o in saved.outcomes if o.action != "unchanged"]
-        if batch.films or len(changed) > INCREMENTAL_REFRESH_LIMIT:
+        if lists_loaded or len(changed) > INCREMENTAL_REFRESH_LIMIT:
             await self.reload()
         else:
             # A moderator's import of a few files: update those films, not the whole index.
             await self._refresh(changed)
-        return LoadReport(batch.files, saved, tuple(batch.errors))
+        return LoadReport(files, saved, tuple(errors))
 
     async def reload(self) -> None:
         """Rebuild the in-memory index and recommender from the database."""

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import AsyncGenerator, Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,27 +68,76 @@ def read_batch(
 ) -> LoadBatch:
     """Read every file under `paths`; `processes` (default: one per core) read big sets."""
     files = collect_files(paths)
-    batch = LoadBatch(files=len(files))
-    seen: dict[FilmRef, str] = {}
-    for done, (path, result) in enumerate(_read_files(files, processes), start=1):
+    batch = LoadBatch()
+    check = _BatchCheck(len(files), progress)
+    for path, result in _read_files(files, processes):
+        check.take(batch, path, result)
+    return batch
+
+
+async def read_chunks(
+    paths: Iterable[Path], progress: Progress | None = None, *, processes: int | None = None
+) -> AsyncGenerator[LoadBatch, None]:
+    """read_batch() a chunk of files at a time, each chunk as soon as it is read, in order.
+
+    A load stores one chunk while worker processes read the next. Close it with
+    contextlib.aclosing(): a consumer that stops early must not leave workers reading.
+    """
+    files = await asyncio.to_thread(collect_files, list(paths))
+    check = _BatchCheck(len(files), progress)
+    chunks = [files[i : i + _FILES_PER_TASK] for i in range(0, len(files), _FILES_PER_TASK)]
+    workers = _usable_cores() if processes is None else processes
+    if workers <= 1 or len(files) < PARALLEL_MIN_FILES:
+        for chunk in chunks:
+            yield check.batch(chunk, await asyncio.to_thread(_read_chunk, chunk))
+        return
+    pool = _worker_pool(min(workers, len(chunks)))
+    try:
+        loop = asyncio.get_running_loop()
+        pending = [loop.run_in_executor(pool, _read_chunk, chunk) for chunk in chunks]
+        for chunk, results in zip(chunks, pending, strict=True):
+            yield check.batch(chunk, await results)
+    finally:
+        # Waiting for the workers to exit is blocking: not on the event loop.
+        await asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)
+
+
+class _BatchCheck:
+    """Sorts each file's result into a batch, refusing a film reviewed in two files, and
+    reports progress."""
+
+    def __init__(self, total: int, progress: Progress | None) -> None:
+        self._total = total
+        self._progress = progress
+        self._done = 0
+        self._seen: dict[FilmRef, str] = {}
+
+    def batch(self, paths: Sequence[Path], results: Sequence[_FileResult]) -> LoadBatch:
+        batch = LoadBatch()
+        for path, result in zip(paths, results, strict=True):
+            self.take(batch, path, result)
+        return batch
+
+    def take(self, batch: LoadBatch, path: Path, result: _FileResult) -> None:
+        batch.files += 1
         try:
             if isinstance(result, _Failure):
                 raise result.error()
             if isinstance(result, PreparedReview):
                 ref = result.parsed.ref
-                if ref in seen:
+                if ref in self._seen:
                     raise ReviewFormatError(
-                        str(path), 1, f"{ref.label()} is also reviewed in {seen[ref]}"
+                        str(path), 1, f"{ref.label()} is also reviewed in {self._seen[ref]}"
                     )
-                seen[ref] = str(path)
+                self._seen[ref] = str(path)
                 batch.reviews.append(result)
             else:
                 batch.films.extend(result)
         except ReviewFormatError as error:
             batch.errors.append(error)
-        if progress is not None:
-            progress(done, len(files))
-    return batch
+        self._done += 1
+        if self._progress is not None:
+            self._progress(self._done, self._total)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,16 +177,19 @@ def _read_files(files: list[Path], processes: int | None) -> Iterator[tuple[Path
             yield path, _read_file(path)
         return
     chunks = [files[i : i + _FILES_PER_TASK] for i in range(0, len(files), _FILES_PER_TASK)]
-    # "spawn": a forked child could inherit a lock another thread (the database's) holds.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        min(workers, len(chunks)),
-        mp_context=context,
-        initializer=_exit_with_parent,
-        initargs=(os.getpid(),),
-    ) as pool:
+    with _worker_pool(min(workers, len(chunks))) as pool:
         for chunk, results in zip(chunks, pool.map(_read_chunk, chunks), strict=True):
             yield from zip(chunk, results, strict=True)
+
+
+def _worker_pool(workers: int) -> ProcessPoolExecutor:
+    # "spawn": a forked child could inherit a lock another thread (the database's) holds.
+    return ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_exit_with_parent,
+        initargs=(os.getpid(),),
+    )
 
 
 def _exit_with_parent(parent: int) -> None:

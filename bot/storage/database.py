@@ -1,8 +1,8 @@
 """The catalogue in SQLite: every SQL statement filmbot runs lives in this module.
 
 One aiosqlite connection serves the whole process. Writes are serialised by a lock and
-batched: a whole load (thousands of reviews) is a dozen round trips to the database thread
-inside one transaction, so a failed load leaves the database exactly as it was.
+batched: a load stores its files chunk by chunk as they are read, a dozen statements a
+chunk, all inside one transaction, so a failed load leaves the database exactly as it was.
 """
 
 from __future__ import annotations
@@ -151,6 +151,195 @@ def _now() -> str:
 def _film_from_row(row: Sequence[Any]) -> Film:
     aliases = tuple(json.loads(row[4])) if row[4] else ()
     return Film(id=row[0], title=row[1], year=row[2], reviewed=bool(row[3]), aliases=aliases)
+
+
+class ReviewSaving:
+    """Reviews stored as they are added, inside one write transaction (Database.saving()).
+
+    A load adds its files' reviews chunk by chunk while the rest are still being read, so
+    storing overlaps reading. What a whole batch would look up once is kept across chunks:
+    the films' ids, the stored reviews' hashes and versions, the next review id.
+
+    A review that names a film without a year (its own film, or a Keep Exploring link) is
+    stored last: a year-less name means the only film of that title, which a later chunk may
+    add. So a load stores what one batch of all its reviews would, except that of two reviews
+    of the same film, one naming a film without a year, that one is stored last.
+    """
+
+    def __init__(self, db: Database, actor: str, edit_of: ReviewVersion | None) -> None:
+        self._db = db
+        self._actor = actor
+        self._edit_of = edit_of
+        self.begun = False
+        self._films_before = 0
+        self._next_id = 1
+        self._existing: dict[int, tuple[int, str, int]] = {}
+        self._ids: dict[FilmRef, int] = {}
+        self._added = 0
+        self._later: list[tuple[int, PreparedReview]] = []
+        self._later_films: list[FilmRef] = []
+        self._outcomes: list[tuple[int, int, str]] = []
+        self._films_added = 0
+        self._report: SaveReport | None = None
+
+    @property
+    def report(self) -> SaveReport:
+        if self._report is None:
+            raise RuntimeError("the saving has not finished")
+        return self._report
+
+    async def add(self, reviews: Sequence[PreparedReview], films: Sequence[FilmRef] = ()) -> None:
+        """Store these reviews and catalogue films (stored for good when the block ends)."""
+        now: list[tuple[int, PreparedReview]] = []
+        for position, review in enumerate(reviews, start=self._added):
+            parsed = review.parsed
+            if parsed.year is None or any(r.year is None for r in parsed.keep_exploring):
+                self._later.append((position, review))
+            else:
+                now.append((position, review))
+        self._added += len(reviews)
+        self._later_films.extend(f for f in films if f.year is None)
+        await self._store(now, [f for f in films if f.year is not None])
+
+    async def finish(self) -> None:
+        await self._store(self._later, self._later_films)
+        self._later, self._later_films = [], []
+        if self.begun:
+            self._films_added = await self._db.count_films() - self._films_before
+
+    async def make_report(self) -> None:
+        self._outcomes.sort()
+        film_ids = [film_id for _, film_id, _ in self._outcomes]
+        films = {f.id: f for f in await self._db.films_by_ids(list(dict.fromkeys(film_ids)))}
+        self._report = SaveReport(
+            tuple(SaveOutcome(films[fid], action) for _, fid, action in self._outcomes),
+            films_added=self._films_added,
+        )
+
+    async def _begin(self) -> None:
+        db = self._db
+        await db._conn.execute("BEGIN IMMEDIATE")
+        self.begun = True
+        self._films_before = await db.count_films()
+        self._next_id = await self._next_review_id()
+        self._existing = {
+            row[0]: (row[1], row[2], row[3])
+            for row in await db._fetchall("SELECT film_id, id, content_hash, version FROM reviews")
+        }
+
+    async def _store(
+        self, reviews: Sequence[tuple[int, PreparedReview]], films: Sequence[FilmRef]
+    ) -> None:
+        if not reviews and not films:
+            return
+        if not self.begun:
+            await self._begin()
+        db = self._db
+        refs = [r.parsed.ref for _, r in reviews]
+        refs += [ref for _, r in reviews for ref in r.parsed.keep_exploring]
+        refs += films
+        ids = self._ids
+        # Year-less refs come only in the last store (finish()), so keeping them is safe.
+        ids.update(await db._film_ids_for([ref for ref in dict.fromkeys(refs) if ref not in ids]))
+        writes = _ReviewWrites(self._next_id)
+        for position, review in reviews:
+            film_id = ids[review.parsed.ref]
+            if self._edit_of is not None:
+                film_id = await self._claim_film_for_edit(self._edit_of, film_id, self._existing)
+            film_id, action = writes.plan(review, film_id, ids, self._existing, self._actor)
+            self._outcomes.append((position, film_id, action))
+        await self._write(writes)
+        self._next_id = writes.next_id
+
+    async def _next_review_id(self) -> int:
+        # What SQLite itself would give the next row (the table is not AUTOINCREMENT).
+        row = await self._db._fetchone("SELECT coalesce(max(id), 0) + 1 FROM reviews")
+        return int(row[0]) if row else 1
+
+    async def _write(self, writes: _ReviewWrites) -> None:
+        """A batch's changes in a few statements each over many rows, not a few per review.
+
+        A review saved twice in one batch keeps only its last text, as saving the two one
+        after the other would leave it.
+        """
+        conn = self._db._conn
+        await conn.executemany("UPDATE films SET title = ? WHERE id = ?", writes.titles)
+        await conn.executemany(
+            "DELETE FROM film_aliases WHERE film_id = ?", [(f,) for f in writes.aliases]
+        )
+        await conn.executemany(
+            "INSERT INTO film_aliases (film_id, position, alias) VALUES (?, ?, ?)",
+            [
+                (f, i, alias)
+                for f, aliases in writes.aliases.items()
+                for i, alias in enumerate(aliases)
+            ],
+        )
+        await conn.executemany(
+            """
+            INSERT INTO reviews (id, tagline, director, full_text, summary, summary_authored,
+                word_count, terms, source, content_hash, film_id, added_by, added_at,
+                updated_at, version)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+            """,
+            writes.inserted,
+        )
+        await conn.executemany(
+            """
+            UPDATE reviews SET tagline = ?, director = ?, full_text = ?, summary = ?,
+                summary_authored = ?, word_count = ?, terms = ?, source = ?,
+                content_hash = ?, updated_at = ?, version = ?
+            WHERE id = ?
+            """,
+            writes.updated,
+        )
+        replaced = [(review_id,) for review_id in writes.replaced]
+        for table in ("review_sections", "keep_exploring"):
+            await conn.executemany(f"DELETE FROM {table} WHERE review_id = ?", replaced)
+        await conn.executemany("DELETE FROM review_search WHERE rowid = ?", replaced)
+        contents = writes.contents.items()
+        await conn.executemany(
+            "INSERT INTO review_sections (review_id, position, heading, body) VALUES (?, ?, ?, ?)",
+            [(r, i, s.heading, s.text) for r, c in contents for i, s in enumerate(c.sections)],
+        )
+        await conn.executemany(
+            "INSERT INTO keep_exploring (review_id, position, film_id) VALUES (?, ?, ?)",
+            [(r, i, film_id) for r, c in contents for i, film_id in enumerate(c.links)],
+        )
+        await conn.executemany(
+            "INSERT INTO review_search (rowid, title, tagline, body) VALUES (?, ?, ?, ?)",
+            [(r, c.title, c.tagline, c.body) for r, c in contents],
+        )
+        await conn.executemany(
+            "INSERT INTO audit_log (at, actor, action, film_id, film_label, detail) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            writes.audit,
+        )
+
+    async def _claim_film_for_edit(
+        self,
+        edit_of: ReviewVersion,
+        new_film_id: int,
+        existing: dict[int, tuple[int, str, int]],
+    ) -> int:
+        """Check the edited review's version and move it to its new film if it was renamed."""
+        old_film_id = edit_of.film_id
+        current = existing.get(old_film_id)
+        if current is None:
+            raise NotFoundError("That review was removed while you were editing it.")
+        if current[2] != edit_of.version:
+            raise ConflictError(
+                "Someone changed this review since you opened it; open it again to see "
+                "their version, then make your edit."
+            )
+        if new_film_id != old_film_id:
+            if new_film_id in existing:
+                raise ConflictError("That film already has a review; edit that one instead.")
+            await self._db._conn.execute(
+                "UPDATE reviews SET film_id = ? WHERE id = ?", (new_film_id, current[0])
+            )
+            existing[new_film_id] = existing.pop(old_film_id)
+        return new_film_id
 
 
 class Database:
@@ -493,122 +682,31 @@ class Database:
         """
         if edit_of is not None and len(reviews) != 1:
             raise ValueError("an edit saves exactly one review")
-        async with self._transaction():
-            refs = [r.parsed.ref for r in reviews]
-            refs += [ref for r in reviews for ref in r.parsed.keep_exploring]
-            refs += list(films)
-            before = await self.count_films()
-            ids = await self._film_ids_for(refs)
-            existing = {
-                row[0]: (row[1], row[2], row[3])
-                for row in await self._fetchall(
-                    "SELECT film_id, id, content_hash, version FROM reviews"
-                )
-            }
-            writes = _ReviewWrites(await self._next_review_id())
-            outcomes = []
-            for review in reviews:
-                film_id = ids[review.parsed.ref]
-                if edit_of is not None:
-                    film_id = await self._claim_film_for_edit(edit_of, film_id, existing)
-                outcomes.append(writes.plan(review, film_id, ids, existing, actor))
-            await self._write(writes)
-            films_added = await self.count_films() - before
-        report_films = {f.id: f for f in await self.films_by_ids([o[0] for o in outcomes])}
-        return SaveReport(
-            tuple(SaveOutcome(report_films[fid], action) for fid, action in outcomes),
-            films_added=films_added,
-        )
+        async with self.saving(actor, edit_of=edit_of) as saving:
+            await saving.add(reviews, films)
+        return saving.report
 
-    async def _next_review_id(self) -> int:
-        # What SQLite itself would give the next row (the table is not AUTOINCREMENT).
-        row = await self._fetchone("SELECT coalesce(max(id), 0) + 1 FROM reviews")
-        return int(row[0]) if row else 1
+    @asynccontextmanager
+    async def saving(
+        self, actor: str, *, edit_of: ReviewVersion | None = None
+    ) -> AsyncIterator[ReviewSaving]:
+        """A write transaction that stores reviews as they are added (a load, chunk by chunk).
 
-    async def _write(self, writes: _ReviewWrites) -> None:
-        """A batch's changes in a few statements each over many rows, not a few per review.
-
-        A review saved twice in one batch keeps only its last text, as saving the two one
-        after the other would leave it.
+        Everything added lands together when the block ends, or, if it raises, nothing does;
+        the saving's report is ready after the block.
         """
-        conn = self._conn
-        await conn.executemany("UPDATE films SET title = ? WHERE id = ?", writes.titles)
-        await conn.executemany(
-            "DELETE FROM film_aliases WHERE film_id = ?", [(f,) for f in writes.aliases]
-        )
-        await conn.executemany(
-            "INSERT INTO film_aliases (film_id, position, alias) VALUES (?, ?, ?)",
-            [
-                (f, i, alias)
-                for f, aliases in writes.aliases.items()
-                for i, alias in enumerate(aliases)
-            ],
-        )
-        await conn.executemany(
-            """
-            INSERT INTO reviews (id, tagline, director, full_text, summary, summary_authored,
-                word_count, terms, source, content_hash, film_id, added_by, added_at,
-                updated_at, version)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
-            """,
-            writes.inserted,
-        )
-        await conn.executemany(
-            """
-            UPDATE reviews SET tagline = ?, director = ?, full_text = ?, summary = ?,
-                summary_authored = ?, word_count = ?, terms = ?, source = ?,
-                content_hash = ?, updated_at = ?, version = ?
-            WHERE id = ?
-            """,
-            writes.updated,
-        )
-        replaced = [(review_id,) for review_id in writes.replaced]
-        for table in ("review_sections", "keep_exploring"):
-            await conn.executemany(f"DELETE FROM {table} WHERE review_id = ?", replaced)
-        await conn.executemany("DELETE FROM review_search WHERE rowid = ?", replaced)
-        contents = writes.contents.items()
-        await conn.executemany(
-            "INSERT INTO review_sections (review_id, position, heading, body) VALUES (?, ?, ?, ?)",
-            [(r, i, s.heading, s.text) for r, c in contents for i, s in enumerate(c.sections)],
-        )
-        await conn.executemany(
-            "INSERT INTO keep_exploring (review_id, position, film_id) VALUES (?, ?, ?)",
-            [(r, i, film_id) for r, c in contents for i, film_id in enumerate(c.links)],
-        )
-        await conn.executemany(
-            "INSERT INTO review_search (rowid, title, tagline, body) VALUES (?, ?, ?, ?)",
-            [(r, c.title, c.tagline, c.body) for r, c in contents],
-        )
-        await conn.executemany(
-            "INSERT INTO audit_log (at, actor, action, film_id, film_label, detail) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            writes.audit,
-        )
-
-    async def _claim_film_for_edit(
-        self,
-        edit_of: ReviewVersion,
-        new_film_id: int,
-        existing: dict[int, tuple[int, str, int]],
-    ) -> int:
-        """Check the edited review's version and move it to its new film if it was renamed."""
-        old_film_id = edit_of.film_id
-        current = existing.get(old_film_id)
-        if current is None:
-            raise NotFoundError("That review was removed while you were editing it.")
-        if current[2] != edit_of.version:
-            raise ConflictError(
-                "Someone changed this review since you opened it; open it again to see "
-                "their version, then make your edit."
-            )
-        if new_film_id != old_film_id:
-            if new_film_id in existing:
-                raise ConflictError("That film already has a review; edit that one instead.")
-            await self._conn.execute(
-                "UPDATE reviews SET film_id = ? WHERE id = ?", (new_film_id, current[0])
-            )
-            existing[new_film_id] = existing.pop(old_film_id)
-        return new_film_id
+        async with self._write_lock:
+            saving = ReviewSaving(self, actor, edit_of)
+            try:
+                yield saving
+                await saving.finish()
+            except BaseException:
+                if saving.begun:
+                    await self._conn.execute("ROLLBACK")
+                raise
+            if saving.begun:
+                await self._conn.execute("COMMIT")
+        await saving.make_report()
 
     async def remove_review(
         self, film_id: int, actor: str, *, expected_version: int | None = None
