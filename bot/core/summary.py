@@ -20,11 +20,12 @@ penalty for repeating the same words; they are returned in text order.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.core.model import Section
@@ -57,6 +58,8 @@ _CANDIDATE_END = re.compile(
     # The lookahead only restates how a mark starts; it lets the search skip ahead faster.
     r"(?=[.!?…])(?P<mark>\.{2,}|…|[.!?]+)(?P<close>[\"'”’»)\]]*)(?P<space>\s+)(?=(?P<next>\S+))"
 )
+# Word characters (\w: alphanumeric or "_") are more than any word of _NEVER_FINAL has.
+_LONGER_THAN_ABBREVIATIONS = max(map(len, _NEVER_FINAL)) + 1
 _INITIALISM = re.compile(r"(?:\b[A-Za-z]\.)+[A-Za-z]$|^[A-Z]$")
 _WORD_BEFORE = re.compile(r"([\w.'’]+)$")
 _LEADING_PUNCT = "\"'“‘«(["
@@ -76,15 +79,20 @@ def split_sentences(text: str) -> list[str]:
 
 def _paragraph_sentences(paragraph: str) -> list[str]:
     """split_sentences() of one paragraph as _paragraphs() gives it (one stripped line)."""
+    # Whitespace is collapsed once for the whole paragraph rather than in each sentence: a
+    # sentence ends before the whitespace after it and the next starts after it, and where
+    # a sentence ends does not depend on how much whitespace there is. (str.split() and \s
+    # agree on what whitespace is: this is _SPACES.sub(" ", paragraph).strip().)
+    paragraph = " ".join(paragraph.split())
     sentences: list[str] = []
     start = 0
     for match in _CANDIDATE_END.finditer(paragraph):
         if _ends_sentence(paragraph, match):
             sentences.append(paragraph[start : match.end("close")])
             start = match.end()
-    sentences.append(paragraph[start:])
-    # str.split() and \s agree on what whitespace is: this is _SPACES.sub(" ", s).strip().
-    return [s for s in (" ".join(s.split()) for s in sentences) if s]
+    if paragraph:
+        sentences.append(paragraph[start:])
+    return sentences
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -106,10 +114,18 @@ def _ends_sentence(text: str, match: re.Match[str]) -> bool:
     following = match.group("next").lstrip(_LEADING_PUNCT)
     if not following or following[0].islower():
         return False
-    mark = match.group("mark")
-    if mark != "." or match.group("close"):
+    mark, close = match.group("mark", "close")
+    if mark != "." or close:
         return True
-    before = _word_before(text, match.start())
+    start = match.start()
+    # The common case, decided without finding the word: a word this long is no
+    # abbreviation, and its second last character is no initial's period.
+    if (
+        start >= _LONGER_THAN_ABBREVIATIONS
+        and text[start - _LONGER_THAN_ABBREVIATIONS : start].isalnum()
+    ):
+        return True
+    before = _word_before(text, start)
     if before is None:
         return True
     word = before.group(1)
@@ -173,17 +189,37 @@ _VERDICT_PHRASES = re.compile(
     r"cult classic|not to be missed|i (?:can't|cannot) recommend)\b",
     re.IGNORECASE,
 )
+_IDENTITY_NOUNS = (
+    "film", "movie", "picture", "story", "documentary", "drama", "comedy", "thriller",
+)  # fmt: skip
 _IDENTITY_PHRASES = re.compile(
-    r"\b((?:this|the) (?:film|movie|picture|story|documentary|drama|comedy|thriller)\b|"
+    rf"\b((?:this|the) (?:{'|'.join(_IDENTITY_NOUNS)})\b|"
     r"directed by|director|based on|adapted from|adaptation|follows|tells the story|"
     r"the story of|starring|stars\b|set in|written by|screenplay|script)",
     re.IGNORECASE,
 )
 # "X is a ... film", "this film is": a sentence that defines the film.
 _DEFINITION = re.compile(r"\b(?:is|was|isn't|wasn't)\s+(?:a|an|not a|the)\b", re.IGNORECASE)
-_FILM_SUBJECT = re.compile(r"^(?:this|the) (?:film|movie)\b|^it(?:'s|’s| is)\b", re.IGNORECASE)
-_ADDRESSES_READER = re.compile(r"^(?:if|when|whether) you\b", re.IGNORECASE)
+# Patterns anchored at a sentence's start are written once and compiled twice: anchored at the
+# start of a sentence on its own, and after the line break that starts a sentence in the
+# lower-cased joined review (_LoweredReview); their literals are all lower case.
+_FILM_SUBJECT_START = r"(?:(?:this|the) (?:film|movie)\b|it(?:'s|’s| is)\b)"
+_READER_ADDRESS_START = r"(?:if|when|whether) you\b"
+_LEANING_OPENER_START = (
+    r"(?:instead|however|also|then|besides|moreover|for instance|for example|meanwhile|"
+    r"likewise|similarly|and|but|so|or|otherwise|still|plus|apparently|again)\b"
+)
+_FILM_SUBJECT = re.compile("^" + _FILM_SUBJECT_START, re.IGNORECASE)
+_ADDRESSES_READER = re.compile("^" + _READER_ADDRESS_START, re.IGNORECASE)
+_LEANING_OPENER = re.compile("^" + _LEANING_OPENER_START, re.IGNORECASE)
+_FILM_SUBJECT_LOWERED = re.compile(r"\n" + _FILM_SUBJECT_START)
+_ADDRESSES_READER_LOWERED = re.compile(r"\n" + _READER_ADDRESS_START)
+_LEANING_OPENER_LOWERED = re.compile(r"\n" + _LEANING_OPENER_START)
 _FIRST_PERSON = re.compile(r"\b(i|i'm|i've|i'd|me|my|mine|myself)\b", re.IGNORECASE)
+# _FIRST_PERSON for lower-cased ASCII text, written so the search can skip to an "i" or "m":
+# each word starts with a letter and the look-behind stands for the leading \b. Case-
+# sensitive, and "i'm", "i've", "i'd" need no words of their own (the "i" before "'" matches).
+_FIRST_PERSON_LOWERED = re.compile(r"(?:i(?<!\w.)|m(?<!\w.)(?:e|y|ine|yself))\b")
 _ANECDOTE = re.compile(
     r"\b(yesterday|last (?:week|night|month|year|weekend|monday|tuesday|wednesday|thursday|"
     r"friday|saturday|sunday)|this (?:morning|weekend|evening)|the other day|tonight|"
@@ -193,12 +229,6 @@ _ANECDOTE = re.compile(
     r"growing up|as a kid|my couch|my sofa|popcorn bucket|the first time i)\b",
     re.IGNORECASE,
 )
-_LEANING_OPENER = re.compile(
-    r"^(instead|however|also|then|besides|moreover|for instance|for example|meanwhile|"
-    r"likewise|similarly|and|but|so|or|otherwise|still|plus|apparently|again)\b",
-    re.IGNORECASE,
-)
-_WORD = re.compile(r"[\w'’-]+")
 # Literal words without which the patterns above cannot match. On ASCII text, IGNORECASE
 # matches exactly what lower-casing the text letter by letter does, so when a sentence's
 # lower-cased text has none of them, the (much slower) pattern need not run.
@@ -211,14 +241,19 @@ _CONCLUSION_CUES = (
     "all in all", "in the end",
 )  # fmt: skip
 _IDENTITY_CUES = (
-    "film", "movie", "picture", "story", "documentary", "drama", "comedy", "thriller",
+    # Longer than "film" or "story" needs to be: reviews use those words far more often
+    # than the phrases the pattern looks for.
+    *(
+        f"{determiner} {noun}"
+        for determiner in ("this", "the")
+        for noun in _IDENTITY_NOUNS
+    ),
     "direct", "based on", "adapt", "follows", "starring", "stars", "set in", "written by",
     "screenplay", "script",
 )  # fmt: skip
-# _FIRST_PERSON for lower-cased ASCII text: case-sensitive, so several times faster, and
-# "i'm", "i've", "i'd" need no alternatives of their own (the "i" before "'" matches).
-_FIRST_PERSON_CUE = re.compile(r"\b(?:i|me|my|mine|myself)\b")
-_END_PUNCT = re.compile(r"[.!?…][\"'”’»)\]]*$")
+# What may close a sentence after its end mark, and the marks themselves.
+_CLOSERS = "\"'”’»)]"
+_END_MARKS = (".", "!", "?", "…")
 
 # Weights of the features; chosen by reading the output on varied reviews.
 _VERDICT_WEIGHT = 0.55
@@ -302,62 +337,63 @@ def _cut(text: str, max_chars: int) -> str:
 def _score(
     per_paragraph: list[list[str]], title: str | None, tagline: str | None
 ) -> list[_Sentence]:
+    # Every sentence of every review loaded is scored: what can be done once per review, on
+    # all its sentences together, is (see _LoweredReview), so that the loop over sentences
+    # below is left with little more than adding up the features.
     texts = [s for group in per_paragraph for s in group]
-    # Folded once: both the content words and the title look-ups work on the folded text.
-    folded_texts = [fold(t) for t in texts]
-    words_of = [folded_content_words(f) for f in folded_texts]
+    review = _LoweredReview(texts)
+    folded_review, folded_words = _fold_sentences(review)
+    words_of = [list(filter(None, map(_CONTENT_WORD.__getitem__, f))) for f in folded_words]
+    word_sets = list(map(frozenset, words_of))
     # A word the review keeps coming back to is what the review is about.
-    counts = Counter(itertools.chain.from_iterable(map(set, words_of)))
-    tagline_words = set(content_words(tagline or ""))
-    weight = {
-        w: (math.log(c) if c > 1 else 0.0) + (0.7 if w in tagline_words else 0.0)
-        for w, c in counts.items()
-    }
+    counts = Counter(itertools.chain.from_iterable(word_sets))
+    # A word used in one sentence only, and not in the tagline, weighs 0.0: it is left out.
+    weight = {word: math.log(count) for word, count in counts.items() if count > 1}
+    for word in set(content_words(tagline or "")).intersection(counts):
+        weight[word] = weight.get(word, 0.0) + 0.7
     centrality = [
         # Summed in text order: over a set, the float sum (and so a tie between two
-        # sentences) would depend on the process's string hash seed.
-        sum(map(weight.__getitem__, dict.fromkeys(words))) / math.sqrt(len(words) + 4)
+        # sentences) would depend on the process's string hash seed. Adding the 0.0 of a
+        # word without weight changes no sum.
+        sum(map(weight.get, dict.fromkeys(words), itertools.repeat(0.0)))
+        / math.sqrt(len(words) + 4)
         for words in words_of
     ]
     top_centrality = max(centrality) or 1.0
-    title_keys = _title_keys(title)
-    title_needles = [f" {key} " for key in title_keys]
-    # "<Title> is a ...": the sentence that says what the film is.
-    definition_needles = [f" {key} {verb} " for key in title_keys for verb in _DEFINING_VERBS]
+    titled, defining_title = _title_sentences(_title_keys(title), folded_review, folded_words)
     last_paragraph_start = len(texts) - len(per_paragraph[-1])
-    # Cues absent from the whole review are absent from each of its sentences.
-    review_lowered = " ".join(texts).lower()
-    phrase_cues = _cues_in(_VERDICT_PHRASE_CUES, review_lowered)
-    conclusion_cues = _cues_in(_CONCLUSION_CUES, review_lowered)
-    identity_cues = _cues_in(_IDENTITY_CUES, review_lowered)
+    phrase_hits_of = review.match_counts(_VERDICT_PHRASES, _VERDICT_PHRASE_CUES)
+    identity_hits_of = review.match_counts(_IDENTITY_PHRASES, _IDENTITY_CUES)
+    concluding_ones = {
+        i for i in review.containing(_CONCLUSION_CUES) if _CONCLUSION.search(texts[i])
+    }
+    first_person_ones = review.matching(_FIRST_PERSON_LOWERED, _FIRST_PERSON.search)
+    anecdotes = {i for i in first_person_ones if _ANECDOTE.search(texts[i])}
+    # A sentence about the film ("This film is...", or one naming it) that defines it.
+    film_subjects = review.matching(_FILM_SUBJECT_LOWERED, _FILM_SUBJECT.match)
+    definitions = {i for i in titled | film_subjects if _DEFINITION.search(texts[i])}
+    leaning = review.matching(_LEANING_OPENER_LOWERED, _LEANING_OPENER.match)
+    addressing_reader = review.matching(_ADDRESSES_READER_LOWERED, _ADDRESSES_READER.match)
     sentences: list[_Sentence] = []
     for index, text in enumerate(texts):
-        words = words_of[index]
-        verdict_hits = len(_VERDICT_WORDS.intersection(words))
-        lowered = text.lower() if text.isascii() else None
-        phrase_hits = len(_VERDICT_PHRASES.findall(text)) if _may_match(phrase_cues, lowered) else 0
-        folded = f" {folded_texts[index]} "
-        has_title = any(needle in folded for needle in title_needles)
-        concluding = _may_match(conclusion_cues, lowered) and bool(_CONCLUSION.search(text))
-        # Each definition needle contains a title needle: no title, no definition.
-        defines_title = has_title and any(needle in folded for needle in definition_needles)
-        identity_hits = (
-            len(_IDENTITY_PHRASES.findall(text)) if _may_match(identity_cues, lowered) else 0
-        )
-        first_person = bool(
-            _FIRST_PERSON.search(text) if lowered is None else _FIRST_PERSON_CUE.search(lowered)
-        )
-        anecdote = first_person and bool(_ANECDOTE.search(text))
+        word_set = word_sets[index]
+        verdict_hits = len(_VERDICT_WORDS.intersection(word_set))
+        phrase_hits = phrase_hits_of.get(index, 0)
+        identity_hits = identity_hits_of.get(index, 0)
+        has_title = index in titled
+        concluding = index in concluding_ones
+        first_person = index in first_person_ones
+        anecdote = index in anecdotes
         score = (
             _VERDICT_WEIGHT * min(verdict_hits, _VERDICT_CAP)
             + _PHRASE_WEIGHT * min(phrase_hits, 2)
             + _IDENTITY_WEIGHT * min(identity_hits, 2)
             + (_TITLE_WEIGHT if has_title else 0.0)
             + (_CONCLUSION_WEIGHT if concluding else 0.0)
-            + (_TITLE_DEFINITION_WEIGHT if defines_title else 0.0)
+            + (_TITLE_DEFINITION_WEIGHT if index in defining_title else 0.0)
             + _CENTRALITY_WEIGHT * centrality[index] / top_centrality
         )
-        if (has_title or _FILM_SUBJECT.match(text)) and _DEFINITION.search(text):
+        if index in definitions:
             score += _DEFINITION_WEIGHT
         if index == 0:
             score += _OPENING_WEIGHT
@@ -367,22 +403,22 @@ def _score(
             score -= _ANECDOTE_PENALTY
         elif first_person and not concluding:
             score -= _FIRST_PERSON_PENALTY
-        if len(words) < 5:
+        if len(words_of[index]) < 5:
             score -= _FEW_WORDS_PENALTY
-        if not _END_PUNCT.search(text):
+        if not text.rstrip(_CLOSERS).endswith(_END_MARKS):
             score -= _FRAGMENT_PENALTY
-        if text.rstrip("\"'”’»)] ").endswith("?"):
+        if text.rstrip(_CLOSERS + " ").endswith("?"):
             score -= _QUESTION_PENALTY
-        if _LEANING_OPENER.match(text):
+        if index in leaning:
             score -= _LEANING_PENALTY
-        if _ADDRESSES_READER.match(text):
+        if index in addressing_reader:
             score -= _READER_PENALTY
         sentences.append(
             _Sentence(
                 index=index,
                 text=text,
                 score=score,
-                words=frozenset(words),
+                words=word_set,
                 identity=has_title or identity_hits > 0,
                 verdict=(verdict_hits + phrase_hits > 0 or concluding) and not anecdote,
             )
@@ -390,15 +426,133 @@ def _score(
     return sentences
 
 
-def _cues_in(cues: tuple[str, ...], lowered: str) -> tuple[str, ...]:
-    return tuple(cue for cue in cues if cue in lowered)
+class _LoweredReview:
+    """A review's sentences lower-cased in one string, each after a line break, so that a cue
+    or a pattern is looked for once per review rather than once per sentence.
+
+    Sentences have no line breaks of their own, and no cue or pattern looked for here
+    matches one except as a sentence's start: nothing found runs from one sentence into the
+    next. Lower-casing stands in for IGNORECASE only on ASCII text, where it also keeps
+    every offset; a sentence with other characters is left empty here, listed in
+    `unlowered`, and tested on its own with the IGNORECASE pattern.
+    """
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+        self.joined = joined = "\n".join(texts)
+        self.ascii = joined.isascii()
+        if self.ascii:
+            pieces = texts
+            self.unlowered: list[int] = []
+            self.text = "\n" + joined.lower()
+        else:
+            pieces = [t.lower() if t.isascii() else "" for t in texts]
+            self.unlowered = [i for i, t in enumerate(texts) if not t.isascii()]
+            self.text = "\n" + "\n".join(pieces)
+        # Where each sentence starts in self.text, and where one more would.
+        self.starts = list(itertools.accumulate([len(p) + 1 for p in pieces], initial=1))
+
+    def sentence_at(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset) - 1
+
+    def containing(self, cues: tuple[str, ...]) -> set[int]:
+        """The sentences that contain one of the (lower-case) cues, and the unlowered ones."""
+        found = set(self.unlowered)
+        text, starts = self.text, self.starts
+        for cue in cues:
+            at = text.find(cue)
+            while at != -1:
+                sentence = self.sentence_at(at)
+                found.add(sentence)
+                at = text.find(cue, starts[sentence + 1])
+        return found
+
+    def match_counts(self, pattern: re.Pattern[str], cues: tuple[str, ...]) -> dict[int, int]:
+        """len(pattern.findall(sentence)) of the sentences containing() a cue of the pattern."""
+        return {i: len(pattern.findall(self.texts[i])) for i in self.containing(cues)}
+
+    def matching(self, lowered_pattern: re.Pattern[str], test: Callable[[str], object]) -> set[int]:
+        """The sentences where lowered_pattern finds a match, and the unlowered ones that
+        pass `test` (the IGNORECASE pattern's search or match)."""
+        found = {i for i in self.unlowered if test(self.texts[i])}
+        text, starts = self.text, self.starts
+        match = lowered_pattern.search(text)
+        while match is not None:
+            # The match's last character is inside its sentence (its first may be the line
+            # break before it); search on from the line break before the next sentence.
+            sentence = self.sentence_at(match.end() - 1)
+            found.add(sentence)
+            match = lowered_pattern.search(text, starts[sentence + 1] - 1)
+        return found
 
 
-def _may_match(cues: tuple[str, ...], lowered: str | None) -> bool:
-    """False only when the sentence, lower-cased, has none of a pattern's literal cues."""
-    if lowered is None:
-        return True
-    return bool(cues) and any(cue in lowered for cue in cues)
+def _fold_sentences(review: _LoweredReview) -> tuple[str, list[list[str]]]:
+    """All the sentences fold()ed, one a line, and each one's folded words."""
+    if review.ascii:
+        # fold() of ASCII text is a translate then single spaces: translate them all at once.
+        folded = review.joined.translate(_ASCII_FOLD)
+    else:
+        folded = "\n".join(map(fold, review.texts))
+    return folded, [line.split() for line in folded.split("\n")]
+
+
+def _ascii_fold_table() -> dict[int, str | None]:
+    """titles.fold() of each ASCII character: lower case, "&" to " and ", apostrophes dropped,
+    other punctuation and "_" to spaces. It keeps line breaks, as _fold_sentences needs."""
+    table: dict[int, str | None] = {}
+    for code in range(128):
+        char = chr(code)
+        if char == "'":
+            table[code] = None
+        elif char == "&":
+            table[code] = " and "
+        elif char.isalnum() or char.isspace():
+            table[code] = char.lower()
+        else:
+            table[code] = " "
+    return table
+
+
+_ASCII_FOLD = _ascii_fold_table()
+
+
+class _ContentWords(dict[str, str]):
+    """A folded word's content word (terms.folded_content_words() of it alone), or "" if it
+    has none; filled in as words are met, as reviews share most of their words."""
+
+    def __missing__(self, folded_word: str) -> str:
+        if len(self) >= _CONTENT_WORDS_KEPT:
+            self.clear()
+        words = folded_content_words(folded_word)
+        content = self[folded_word] = words[0] if words else ""
+        return content
+
+
+_CONTENT_WORDS_KEPT = 1 << 16
+_CONTENT_WORD = _ContentWords()
+
+
+def _title_sentences(
+    keys: list[str], folded_review: str, folded_words: list[list[str]]
+) -> tuple[set[int], set[int]]:
+    """The sentences that name the film, and those of them that say what it is: "<Title> is
+    a ..."."""
+    # A sentence names the film only if the review has all the words of a key: most don't.
+    keys = [key for key in keys if all(word in folded_review for word in key.split())]
+    titled: set[int] = set()
+    defining: set[int] = set()
+    if not keys:
+        return titled, defining
+    title_needles = [f" {key} " for key in keys]
+    # Each definition needle contains a title needle: no title, no definition.
+    definition_needles = [f" {key} {verb} " for key in keys for verb in _DEFINING_VERBS]
+    for index, words in enumerate(folded_words):
+        folded = f" {' '.join(words)} "
+        if any(needle in folded for needle in title_needles):
+            titled.add(index)
+            if any(needle in folded for needle in definition_needles):
+                defining.add(index)
+    return titled, defining
 
 
 def _title_keys(title: str | None) -> list[str]:

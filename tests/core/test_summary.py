@@ -8,9 +8,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from bot.core import summary as summary_module
 from bot.core.model import ParsedReview, Section
 from bot.core.summary import split_sentences, summarise
+from bot.core.terms import folded_content_words
+from bot.core.titles import fold
 
 DATA_REVIEWS = Path(__file__).resolve().parents[2] / "data" / "reviews"
 MIN_CHARS, MAX_CHARS = 250, 600
@@ -380,3 +385,63 @@ def test_project_review_summaries_respect_the_limits(path: Path) -> None:
         assert summary == _flat(" ".join(split_sentences(" ".join(s.text for s in sections))))
     else:
         _assert_within_limits(summary, sections)
+
+
+# --- scoring a whole review at once finds what testing each sentence finds --------------
+
+# Phrases that the scoring patterns and their cues look for, in several spellings, words
+# that nearly match them, and characters that lower-casing changes in length or meaning
+# (İ, ſ, the Kelvin sign K).
+_SCORING_PHRASES = (
+    "I", "I'm", "i’m", "me", "My", "mine", "Myself", "time", "Mi", "anime", "enemy", "ami",
+    "my wife", "last week", "the film", "This Film", "THE STORY", "story", "film",
+    "this documentary", "The thriller", "directed by", "Director", "based on", "adaptation",
+    "follows", "stars", "starring", "set in", "script", "screenplay", "one of the best",
+    "worth watching", "a must", "in the end", "all in all", "verdict", "In short", "overall",
+    "is a", "was an", "isn't the", "if you", "When you", "however", "Instead", "and", "but",
+    "it's", "it is", "İ", "ſtars", "Kelvin", "café", "naïve", "&", "don't", ",", ".", "?",
+    "!", "…", "—", "(", ")", '"', "’", "_", "3.5",
+)  # fmt: skip
+_SENTENCE = st.lists(st.sampled_from(_SCORING_PHRASES), min_size=1, max_size=12).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_SENTENCE, min_size=1, max_size=8))
+def test_review_wide_lookups_find_what_each_sentence_gives(texts: list[str]) -> None:
+    review = summary_module._LoweredReview(texts)
+    for pattern, cues in (
+        (summary_module._VERDICT_PHRASES, summary_module._VERDICT_PHRASE_CUES),
+        (summary_module._IDENTITY_PHRASES, summary_module._IDENTITY_CUES),
+        (summary_module._CONCLUSION, summary_module._CONCLUSION_CUES),
+    ):
+        counts = review.match_counts(pattern, cues)
+        expected = {i: len(pattern.findall(t)) for i, t in enumerate(texts)}
+        assert {i: n for i, n in counts.items() if n} == {i: n for i, n in expected.items() if n}
+    for lowered_pattern, pattern, anchored in (
+        (summary_module._FIRST_PERSON_LOWERED, summary_module._FIRST_PERSON, False),
+        (summary_module._FILM_SUBJECT_LOWERED, summary_module._FILM_SUBJECT, True),
+        (summary_module._LEANING_OPENER_LOWERED, summary_module._LEANING_OPENER, True),
+        (summary_module._ADDRESSES_READER_LOWERED, summary_module._ADDRESSES_READER, True),
+    ):
+        test = pattern.match if anchored else pattern.search
+        assert review.matching(lowered_pattern, test) == {i for i, t in enumerate(texts) if test(t)}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_SENTENCE, min_size=1, max_size=8))
+def test_sentences_folded_together_are_folded_each(texts: list[str]) -> None:
+    folded_review, folded_words = summary_module._fold_sentences(
+        summary_module._LoweredReview(texts)
+    )
+    assert folded_words == [fold(t).split() for t in texts]
+    assert all(word in folded_review for words in folded_words for word in words)
+    for words in folded_words:
+        content = [summary_module._CONTENT_WORD[word] for word in words]
+        assert [word for word in content if word] == folded_content_words(" ".join(words))
+
+
+def test_ascii_fold_table_is_fold_character_by_character() -> None:
+    for code in range(128):
+        char = chr(code)
+        folded = f"a{char}b".translate(summary_module._ASCII_FOLD)
+        assert " ".join(folded.split()) == fold(f"a{char}b"), repr(char)
