@@ -23,7 +23,11 @@ def display_title(title: str) -> str:
 
     Also handles a subtitle after the article ("Host, The: Part 2") and collapses spaces.
     """
-    text = _SPACES.sub(" ", title.replace("\u00a0", " ")).strip()
+    # split() and strip() know the same spaces as \s: this is _SPACES.sub(" ", ...).strip().
+    text = " ".join(title.split())
+    if "," not in text:
+        # Every title without a trailing article, nearly all of them: the match needs a comma.
+        return text
     m = _TRAILING_ARTICLE.match(text)
     if not m:
         return text
@@ -88,5 +92,6 @@ def fold(text: str) -> str:
 def title_key(title: str) -> str:
     """The key two spellings of one title share: folded, article-free, in people's order."""
     folded = fold(display_title(title))
-    stripped = _LEADING_ARTICLE.sub("", folded, count=1)
+    article = _LEADING_ARTICLE.match(folded)
+    stripped = folded[article.end() :] if article else folded
     return stripped or folded
