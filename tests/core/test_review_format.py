@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.core import review_format, titles
 from bot.core.errors import ReviewFormatError
 from bot.core.model import FilmRef, ParsedReview, Section
 from bot.core.review_format import (
     MAX_FILM_YEAR,
     MAX_REVIEW_BYTES,
     MIN_FILM_YEAR,
+    clean_lines,
     film_title,
     parse_review,
     parse_review_file,
@@ -556,3 +559,50 @@ def test_data_review_round_trips(path: Path | None) -> None:
     assert review.title
     assert review.sections, "a review with no text"
     assert parse_review(render_review(review)) == review
+
+
+# --- fast paths against the plain definitions they replaced ---------------------------------
+
+_MARKER_ALPHABET = "kKKeEpPxXlLoOrRiıIİnNgG #*.…:\u00a0\t-"
+_MARKERS = ["keep exploring", "KEEP  EXPLORING", "Keep explorıng:", "Keep Exploring…**", "Keep"]
+_MARKER_EDGES = st.text(alphabet="#* \t\u00a0.:…x", max_size=4)
+_MARKER_LINES = st.tuples(_MARKER_EDGES, st.sampled_from(_MARKERS), _MARKER_EDGES).map("".join)
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=_MARKER_ALPHABET, max_size=30) | _MARKER_LINES)
+def test_marker_check_agrees_with_the_plain_one(line: str) -> None:
+    # The plain check strips then matches; the fast one first rules out lines not starting so.
+    core = line.lstrip("#").strip().strip("*").strip()
+    plain = bool(review_format._MARKER_CORE.fullmatch(core))
+    assert review_format.is_keep_exploring_marker(line) == plain
+
+
+_TITLE_ALPHABET = "AaTthe ,:(-)'\u00a0\u2003\t\x1cLlDdr&É"
+
+
+def _plain_display_title(title: str) -> str:
+    text = re.sub(r"\s+", " ", title.replace("\u00a0", " ")).strip()
+    m = titles._TRAILING_ARTICLE.match(text)
+    if not m:
+        return text
+    article = m.group("article")
+    article = article[0].upper() + article[1:]
+    joiner = "" if article.endswith("'") else " "
+    return f"{article}{joiner}{m.group('rest')}{m.group('after')}".strip()
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=_TITLE_ALPHABET, max_size=30) | st.text(max_size=20))
+def test_display_title_and_title_key_agree_with_the_plain_ones(title: str) -> None:
+    assert titles.display_title(title) == _plain_display_title(title)
+    folded = titles.fold(_plain_display_title(title))
+    plain_key = titles._LEADING_ARTICLE.sub("", folded, count=1) or folded
+    assert titles.title_key(title) == plain_key
+
+
+@given(st.text(alphabet="ab \u00a0\u202f\u2007\r\n\té", max_size=40))
+def test_clean_lines_agrees_with_cleaning_line_by_line(text: str) -> None:
+    spaces = str.maketrans(dict.fromkeys("\u00a0\u202f\u2007", " "))
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    assert clean_lines(text) == [line.translate(spaces).strip() for line in lines]
