@@ -55,11 +55,11 @@ _SENTENCE_STARTERS = frozenset(
 )  # fmt: skip
 
 _CANDIDATE_END = re.compile(
-    # The lookahead only restates how a mark starts; it lets the search skip ahead faster.
-    r"(?=[.!?…])(?P<mark>\.{2,}|…|[.!?]+)(?P<close>[\"'”’»)\]]*)(?P<space>\s+)(?=(?P<next>\S+))"
+    # The mark is "\.{2,}|…|[.!?]+", written so that every alternative starts with a literal
+    # character: then the search skips straight to the next ".", "…", "!" or "?".
+    r"(?P<mark>\.\.+|…|\.[.!?]*|![.!?]*|\?[.!?]*)"
+    r"(?P<close>[\"'”’»)\]]*)(?P<space>\s+)(?=(?P<next>\S+))"
 )
-# Word characters (\w: alphanumeric or "_") are more than any word of _NEVER_FINAL has.
-_LONGER_THAN_ABBREVIATIONS = max(map(len, _NEVER_FINAL)) + 1
 _INITIALISM = re.compile(r"(?:\b[A-Za-z]\.)+[A-Za-z]$|^[A-Z]$")
 _WORD_BEFORE = re.compile(r"([\w.'’]+)$")
 _LEADING_PUNCT = "\"'“‘«(["
@@ -82,8 +82,10 @@ def _paragraph_sentences(paragraph: str) -> list[str]:
     # Whitespace is collapsed once for the whole paragraph rather than in each sentence: a
     # sentence ends before the whitespace after it and the next starts after it, and where
     # a sentence ends does not depend on how much whitespace there is. (str.split() and \s
-    # agree on what whitespace is: this is _SPACES.sub(" ", paragraph).strip().)
-    paragraph = " ".join(paragraph.split())
+    # agree on what whitespace is: this is _SPACES.sub(" ", paragraph).strip().) Every
+    # whitespace character but the space is unprintable, so usually there is nothing to do.
+    if "  " in paragraph or not paragraph.isprintable():
+        paragraph = " ".join(paragraph.split())
     sentences: list[str] = []
     start = 0
     for match in _CANDIDATE_END.finditer(paragraph):
@@ -118,22 +120,21 @@ def _ends_sentence(text: str, match: re.Match[str]) -> bool:
     if mark != "." or close:
         return True
     start = match.start()
-    # The common case, decided without finding the word: a word this long is no
-    # abbreviation, and its second last character is no initial's period.
-    if (
-        start >= _LONGER_THAN_ABBREVIATIONS
-        and text[start - _LONGER_THAN_ABBREVIATIONS : start].isalnum()
-    ):
-        return True
-    before = _word_before(text, start)
-    if before is None:
-        return True
-    word = before.group(1)
-    if word.casefold() in _NEVER_FINAL:
+    # The word before the period: usually all of what follows the last space (alphanumeric
+    # characters are word characters, \w); otherwise it takes finding.
+    word = text[text.rfind(" ", 0, start) + 1 : start]
+    if not word.isalnum():
+        before = _word_before(text, start)
+        if before is None:
+            return True
+        word = before.group(1)
+    folded = word.casefold()
+    if folded in _NEVER_FINAL:
         return False
-    if word.casefold() in {"no", "nos"} and following[0].isdigit():
+    if folded in {"no", "nos"} and following[0].isdigit():
         return False
-    if _INITIALISM.search(word):
+    # Both of _INITIALISM's forms have a period or a single letter.
+    if ("." in word or len(word) == 1) and _INITIALISM.search(word):
         next_word = re.sub(r"[^\w'’]+$", "", following).casefold().replace("’", "'")
         return next_word in _SENTENCE_STARTERS
     return True
@@ -609,13 +610,22 @@ def _best_combination(
     # The table's lists as locals, and its small methods written out in the loop below:
     # this loop runs for every review of a load.
     lengths, gains, prefix_gains = table.lengths, table.gains, table.prefix_gains
+    identity, verdict = table.identity, table.verdict
     identity_from, verdict_from = table.identity_from, table.verdict_from
+    longest_from, penalties = table.longest_from, table.penalties
 
-    def extend(start: int, size: int, length: int, gain: float, overlap: float) -> None:
-        """Try every way to finish `chosen`, given its length, gain and redundancy penalty."""
+    def extend(
+        start: int,
+        size: int,
+        length: int,
+        gain: float,
+        overlap: float,
+        covers: tuple[bool, bool],
+    ) -> None:
+        """Try every way to finish `chosen`, given its length, gain, redundancy penalty and
+        whether it has an identity and a verdict sentence."""
         nonlocal best, best_key, bar
         remaining = size - len(chosen)
-        covers = table.covers(chosen)
         for i in range(start, n - remaining + 1):
             # Penalties are >= 0: no combination from i on can be worth more than this,
             # nor (the pool being ranked) from any later start.
@@ -626,22 +636,27 @@ def _best_combination(
                 )
                 if ceiling < bar:
                     break
-            if length + table.longest(i, remaining) + size - 1 < min_chars:
+            most_chars = longest_from.get(i) or table.longest(i)
+            if length + most_chars[remaining] + size - 1 < min_chars:
                 break
             new_length = length + lengths[i]
             if new_length + size - 1 > max_chars:
                 continue
-            new_overlap = overlap + sum(table.redundancy(j, i) for j in chosen)
+            new_overlap = overlap + sum([penalties[j, i] for j in chosen]) if chosen else overlap
+            with_i = (covers[0] or identity[i], covers[1] or verdict[i])
             if prune_by_value:
+                # The best gains and coverage bonus that sentences after i could still add.
                 after = i + 1 if remaining > 1 else n
-                with_i = (covers[0] or table.identity[i], covers[1] or table.verdict[i])
                 ceiling = gain + gains[i] - new_overlap
-                ceiling += table.best_gains(after, remaining - 1) + table.bonus(with_i, after)
+                ceiling += (prefix_gains[after + remaining - 1] - prefix_gains[after]) + (
+                    (_COVERAGE_BONUS if with_i[0] or identity_from[after] else 0.0)
+                    + (_COVERAGE_BONUS if with_i[1] or verdict_from[after] else 0.0)
+                )
                 if ceiling < bar:
                     continue
             chosen.append(i)
             if remaining > 1:
-                extend(i + 1, size, new_length, gain + gains[i], new_overlap)
+                extend(i + 1, size, new_length, gain + gains[i], new_overlap, with_i)
             elif new_length + size - 1 >= min_chars:
                 total = float(new_length + size - 1)
                 value = table.value(chosen)
@@ -652,7 +667,7 @@ def _best_combination(
             chosen.pop()
 
     for size in range(fewest, most + 1):
-        extend(0, size, 0, 0.0, 0.0)
+        extend(0, size, 0, 0.0, 0.0, (False, False))
     return [pool[i] for i in best]
 
 
@@ -666,46 +681,21 @@ class _PoolTable:
         self.gains = [s.score - _SENTENCE_COST for s in pool]
         self.ranked = all(a >= b for a, b in itertools.pairwise(self.gains))
         self.prefix_gains = [0.0, *itertools.accumulate(self.gains)]
-        # For each start, the most characters 1, 2, 3... sentences from there on can add.
+        # For each start, the most characters 0, 1, 2... sentences from there on can add.
         # (Built when first asked for: the search often stops after a few starts.)
-        self._longest_from: dict[int, list[int]] = {}
+        self.longest_from: dict[int, list[int]] = {}
         self.identity = [s.identity for s in pool]
         self.verdict = [s.verdict for s in pool]
         # Whether some sentence from each start on is an identity (a verdict) sentence.
         self.identity_from = _any_from(self.identity)
         self.verdict_from = _any_from(self.verdict)
-        # Redundancy penalties by pair, computed when first asked for: the search looks at
-        # about one pair in eight.
-        self._redundancy: dict[tuple[int, int], float] = {}
+        self.penalties = _PairPenalties(pool)
 
-    def best_gains(self, start: int, count: int) -> float:
-        """The most `count` sentences from `start` on can add (the pool is ranked)."""
-        return self.prefix_gains[start + count] - self.prefix_gains[start]
-
-    def longest(self, start: int, count: int) -> int:
-        longest = self._longest_from.get(start)
-        if longest is None:
-            descending = sorted(self.lengths[start:], reverse=True)
-            longest = self._longest_from[start] = [0, *itertools.accumulate(descending)]
-        return longest[count]
-
-    def covers(self, chosen: list[int]) -> tuple[bool, bool]:
-        """Whether the chosen sentences have an identity one, and a verdict one."""
-        return any(self.identity[i] for i in chosen), any(self.verdict[i] for i in chosen)
-
-    def bonus(self, covers: tuple[bool, bool], start: int) -> float:
-        """The most coverage bonus there can be, adding sentences from `start` on."""
-        identity = covers[0] or self.identity_from[start]
-        verdict = covers[1] or self.verdict_from[start]
-        return (_COVERAGE_BONUS if identity else 0.0) + (_COVERAGE_BONUS if verdict else 0.0)
-
-    def redundancy(self, first: int, second: int) -> float:
-        """The penalty for choosing both pool[first] and pool[second] (first < second)."""
-        pair = (first, second)
-        penalty = self._redundancy.get(pair)
-        if penalty is None:
-            penalty = self._redundancy[pair] = _redundancy(self.pool[first], self.pool[second])
-        return penalty
+    def longest(self, start: int) -> list[int]:
+        """longest_from[start], built now."""
+        descending = sorted(self.lengths[start:], reverse=True)
+        longest = self.longest_from[start] = [0, *itertools.accumulate(descending)]
+        return longest
 
     def value(self, chosen: list[int]) -> float:
         # Summed in combination order, as a plain loop over combinations would.
@@ -716,8 +706,22 @@ class _PoolTable:
         if any(pool[i].verdict for i in chosen):
             value += _COVERAGE_BONUS
         for a, b in itertools.combinations(chosen, 2):
-            value -= self.redundancy(a, b)
+            value -= self.penalties[a, b]
         return value
+
+
+class _PairPenalties(dict[tuple[int, int], float]):
+    """The redundancy penalty for choosing both pool[first] and pool[second], by (first,
+    second) with first < second; computed when first asked for, as the search looks at about
+    one pair in eight."""
+
+    def __init__(self, pool: list[_Sentence]) -> None:
+        super().__init__()
+        self.pool = pool
+
+    def __missing__(self, pair: tuple[int, int]) -> float:
+        penalty = self[pair] = _redundancy(self.pool[pair[0]], self.pool[pair[1]])
+        return penalty
 
 
 def _any_from(flags: list[bool]) -> list[bool]:

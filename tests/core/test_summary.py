@@ -445,3 +445,37 @@ def test_ascii_fold_table_is_fold_character_by_character() -> None:
         char = chr(code)
         folded = f"a{char}b".translate(summary_module._ASCII_FOLD)
         assert " ".join(folded.split()) == fold(f"a{char}b"), repr(char)
+
+
+# The candidate sentence end as first written; the module's is rewritten to search faster.
+_PLAIN_CANDIDATE_END = re.compile(
+    r"(?P<mark>\.{2,}|…|[.!?]+)(?P<close>[\"'”’»)\]]*)(?P<space>\s+)(?=(?P<next>\S+))"
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from([*list("ab.!?…\"')»]( \n\tA”"), "...", " X", " x"])).map("".join))
+def test_candidate_ends_are_the_plainly_written_ones(text: str) -> None:
+    found = [(m.span(), m.groupdict()) for m in summary_module._CANDIDATE_END.finditer(text)]
+    assert found == [(m.span(), m.groupdict()) for m in _PLAIN_CANDIDATE_END.finditer(text)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from((*_SCORING_PHRASES, "Dr.", "U.S.", "e.g.", "J.", "No. 5", "  ")),
+        max_size=30,
+    ).map(" ".join)
+)
+def test_sentences_split_as_the_per_sentence_whitespace_collapse_did(text: str) -> None:
+    # Collapsing each sentence's whitespace, as splitting first did, gives the same sentences.
+    for paragraph in summary_module._paragraphs(text):
+        sentences: list[str] = []
+        start = 0
+        for match in _PLAIN_CANDIDATE_END.finditer(paragraph):
+            if summary_module._ends_sentence(paragraph, match):
+                sentences.append(paragraph[start : match.end("close")])
+                start = match.end()
+        sentences.append(paragraph[start:])
+        expected = [s for s in (" ".join(s.split()) for s in sentences) if s]
+        assert summary_module._paragraph_sentences(paragraph) == expected
