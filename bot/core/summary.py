@@ -26,6 +26,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from bot.core.model import Section
@@ -193,8 +194,9 @@ _VERDICT_PHRASES = re.compile(
 _IDENTITY_NOUNS = (
     "film", "movie", "picture", "story", "documentary", "drama", "comedy", "thriller",
 )  # fmt: skip
+_IDENTITY_SUBJECTS = rf"(?:this|the) (?:{'|'.join(_IDENTITY_NOUNS)})"
 _IDENTITY_PHRASES = re.compile(
-    rf"\b((?:this|the) (?:{'|'.join(_IDENTITY_NOUNS)})\b|"
+    rf"\b({_IDENTITY_SUBJECTS}\b|"
     r"directed by|director|based on|adapted from|adaptation|follows|tells the story|"
     r"the story of|starring|stars\b|set in|written by|screenplay|script)",
     re.IGNORECASE,
@@ -241,14 +243,11 @@ _CONCLUSION_CUES = (
     "verdict", "in short", "overall", "bottom line", "all told", "to sum up", "in sum",
     "all in all", "in the end",
 )  # fmt: skip
+# "this film", "the story"... are looked for by a pattern rather than one by one: a search
+# for a pattern that starts with literal characters ("th") is fast, and the words "film" or
+# "story" alone are far more common than the phrases.
+_IDENTITY_SUBJECT_CUE = re.compile(_IDENTITY_SUBJECTS)
 _IDENTITY_CUES = (
-    # Longer than "film" or "story" needs to be: reviews use those words far more often
-    # than the phrases the pattern looks for.
-    *(
-        f"{determiner} {noun}"
-        for determiner in ("this", "the")
-        for noun in _IDENTITY_NOUNS
-    ),
     "direct", "based on", "adapt", "follows", "starring", "stars", "set in", "written by",
     "screenplay", "script",
 )  # fmt: skip
@@ -291,7 +290,7 @@ class _Sentence:
     index: int
     text: str
     score: float
-    words: frozenset[str]
+    words: AbstractSet[str]
     identity: bool
     verdict: bool
 
@@ -345,9 +344,11 @@ def _score(
     review = _LoweredReview(texts)
     folded_review, folded_words = _fold_sentences(review)
     words_of = [list(filter(None, map(_CONTENT_WORD.__getitem__, f))) for f in folded_words]
-    word_sets = list(map(frozenset, words_of))
+    # Each sentence's words once, in text order: the keys of a dict, which are also the set
+    # of its words that the other features need.
+    distinct_words = list(map(dict.fromkeys, words_of))
     # A word the review keeps coming back to is what the review is about.
-    counts = Counter(itertools.chain.from_iterable(word_sets))
+    counts = Counter(itertools.chain.from_iterable(distinct_words))
     # A word used in one sentence only, and not in the tagline, weighs 0.0: it is left out.
     weight = {word: math.log(count) for word, count in counts.items() if count > 1}
     for word in set(content_words(tagline or "")).intersection(counts):
@@ -356,15 +357,14 @@ def _score(
         # Summed in text order: over a set, the float sum (and so a tie between two
         # sentences) would depend on the process's string hash seed. Adding the 0.0 of a
         # word without weight changes no sum.
-        sum(map(weight.get, dict.fromkeys(words), itertools.repeat(0.0)))
-        / math.sqrt(len(words) + 4)
-        for words in words_of
+        sum(map(weight.get, distinct, itertools.repeat(0.0))) / math.sqrt(len(words) + 4)
+        for words, distinct in zip(words_of, distinct_words, strict=True)
     ]
     top_centrality = max(centrality) or 1.0
     titled, defining_title = _title_sentences(_title_keys(title), folded_review, folded_words)
     last_paragraph_start = len(texts) - len(per_paragraph[-1])
     phrase_hits_of = review.match_counts(_VERDICT_PHRASES, _VERDICT_PHRASE_CUES)
-    identity_hits_of = review.match_counts(_IDENTITY_PHRASES, _IDENTITY_CUES)
+    identity_hits_of = review.match_counts(_IDENTITY_PHRASES, _IDENTITY_CUES, _IDENTITY_SUBJECT_CUE)
     concluding_ones = {
         i for i in review.containing(_CONCLUSION_CUES) if _CONCLUSION.search(texts[i])
     }
@@ -377,8 +377,8 @@ def _score(
     addressing_reader = review.matching(_ADDRESSES_READER_LOWERED, _ADDRESSES_READER.match)
     sentences: list[_Sentence] = []
     for index, text in enumerate(texts):
-        word_set = word_sets[index]
-        verdict_hits = len(_VERDICT_WORDS.intersection(word_set))
+        distinct = distinct_words[index]
+        verdict_hits = len(_VERDICT_WORDS.intersection(distinct))
         phrase_hits = phrase_hits_of.get(index, 0)
         identity_hits = identity_hits_of.get(index, 0)
         has_title = index in titled
@@ -419,7 +419,7 @@ def _score(
                 index=index,
                 text=text,
                 score=score,
-                words=word_set,
+                words=distinct.keys(),
                 identity=has_title or identity_hits > 0,
                 verdict=(verdict_hits + phrase_hits > 0 or concluding) and not anecdote,
             )
@@ -456,9 +456,14 @@ class _LoweredReview:
     def sentence_at(self, offset: int) -> int:
         return bisect.bisect_right(self.starts, offset) - 1
 
-    def containing(self, cues: tuple[str, ...]) -> set[int]:
-        """The sentences that contain one of the (lower-case) cues, and the unlowered ones."""
+    def containing(
+        self, cues: tuple[str, ...], cue_pattern: re.Pattern[str] | None = None
+    ) -> set[int]:
+        """The sentences that contain one of the (lower-case) cues or a match of cue_pattern,
+        and the unlowered ones."""
         found = set(self.unlowered)
+        if cue_pattern is not None:
+            found |= self.lowered_matches(cue_pattern)
         text, starts = self.text, self.starts
         for cue in cues:
             at = text.find(cue)
@@ -468,14 +473,26 @@ class _LoweredReview:
                 at = text.find(cue, starts[sentence + 1])
         return found
 
-    def match_counts(self, pattern: re.Pattern[str], cues: tuple[str, ...]) -> dict[int, int]:
+    def match_counts(
+        self,
+        pattern: re.Pattern[str],
+        cues: tuple[str, ...],
+        cue_pattern: re.Pattern[str] | None = None,
+    ) -> dict[int, int]:
         """len(pattern.findall(sentence)) of the sentences containing() a cue of the pattern."""
-        return {i: len(pattern.findall(self.texts[i])) for i in self.containing(cues)}
+        candidates = self.containing(cues, cue_pattern)
+        return {i: len(pattern.findall(self.texts[i])) for i in candidates}
 
     def matching(self, lowered_pattern: re.Pattern[str], test: Callable[[str], object]) -> set[int]:
         """The sentences where lowered_pattern finds a match, and the unlowered ones that
         pass `test` (the IGNORECASE pattern's search or match)."""
-        found = {i for i in self.unlowered if test(self.texts[i])}
+        return self.lowered_matches(lowered_pattern).union(
+            i for i in self.unlowered if test(self.texts[i])
+        )
+
+    def lowered_matches(self, lowered_pattern: re.Pattern[str]) -> set[int]:
+        """The lowered sentences where lowered_pattern finds a match."""
+        found: set[int] = set()
         text, starts = self.text, self.starts
         match = lowered_pattern.search(text)
         while match is not None:

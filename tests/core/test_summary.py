@@ -409,12 +409,16 @@ _SENTENCE = st.lists(st.sampled_from(_SCORING_PHRASES), min_size=1, max_size=12)
 @given(st.lists(_SENTENCE, min_size=1, max_size=8))
 def test_review_wide_lookups_find_what_each_sentence_gives(texts: list[str]) -> None:
     review = summary_module._LoweredReview(texts)
-    for pattern, cues in (
-        (summary_module._VERDICT_PHRASES, summary_module._VERDICT_PHRASE_CUES),
-        (summary_module._IDENTITY_PHRASES, summary_module._IDENTITY_CUES),
-        (summary_module._CONCLUSION, summary_module._CONCLUSION_CUES),
+    for pattern, cues, cue_pattern in (
+        (summary_module._VERDICT_PHRASES, summary_module._VERDICT_PHRASE_CUES, None),
+        (
+            summary_module._IDENTITY_PHRASES,
+            summary_module._IDENTITY_CUES,
+            summary_module._IDENTITY_SUBJECT_CUE,
+        ),
+        (summary_module._CONCLUSION, summary_module._CONCLUSION_CUES, None),
     ):
-        counts = review.match_counts(pattern, cues)
+        counts = review.match_counts(pattern, cues, cue_pattern)
         expected = {i: len(pattern.findall(t)) for i, t in enumerate(texts)}
         assert {i: n for i, n in counts.items() if n} == {i: n for i, n in expected.items() if n}
     for lowered_pattern, pattern, anchored in (
