@@ -23,6 +23,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
+import operator
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -101,7 +102,7 @@ def _paragraph_sentences(paragraph: str) -> list[str]:
 def _paragraphs(text: str) -> list[str]:
     paragraphs: list[str] = []
     for block in _BLANK_LINE.split(text):
-        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        lines = [line for line in map(str.strip, block.splitlines()) if line]
         current: list[str] = []
         for line in lines:
             if current and not line[0].islower():
@@ -219,10 +220,11 @@ _FILM_SUBJECT_LOWERED = re.compile(r"\n" + _FILM_SUBJECT_START)
 _ADDRESSES_READER_LOWERED = re.compile(r"\n" + _READER_ADDRESS_START)
 _LEANING_OPENER_LOWERED = re.compile(r"\n" + _LEANING_OPENER_START)
 _FIRST_PERSON = re.compile(r"\b(i|i'm|i've|i'd|me|my|mine|myself)\b", re.IGNORECASE)
-# _FIRST_PERSON for lower-cased ASCII text, written so the search can skip to an "i" or "m":
-# each word starts with a letter and the look-behind stands for the leading \b. Case-
-# sensitive, and "i'm", "i've", "i'd" need no words of their own (the "i" before "'" matches).
-_FIRST_PERSON_LOWERED = re.compile(r"(?:i(?<!\w.)|m(?<!\w.)(?:e|y|ine|yself))\b")
+# _FIRST_PERSON for _LoweredReview.text, which is lower-case ASCII and starts with a line
+# break: there a word starts right after a character that is not [a-z0-9_], and the search
+# skips from one such character to the next. Case-sensitive, and "i'm", "i've", "i'd" need
+# no words of their own (the "i" before "'" matches).
+_FIRST_PERSON_LOWERED = re.compile(r"[^a-z0-9_](?:i|m(?:e|y|ine|yself))\b")
 _ANECDOTE = re.compile(
     r"\b(yesterday|last (?:week|night|month|year|weekend|monday|tuesday|wednesday|thursday|"
     r"friday|saturday|sunday)|this (?:morning|weekend|evening)|the other day|tonight|"
@@ -317,10 +319,10 @@ def summarise(
     texts = [s for group in per_paragraph for s in group]
     if not texts:
         return ""
-    if len(" ".join(texts)) < min_chars:
+    # The length of " ".join(texts), without joining them.
+    if sum(map(len, texts)) + len(texts) - 1 < min_chars:
         return " ".join(texts)
-    fitting = [t for t in texts if len(t) <= max_chars]
-    if not fitting:
+    if min(map(len, texts)) > max_chars:
         return _cut(texts[0], max_chars)
     sentences = _score(per_paragraph, title, tagline)
     chosen = _choose([s for s in sentences if len(s.text) <= max_chars], min_chars, max_chars)
@@ -414,16 +416,9 @@ def _score(
             score -= _LEANING_PENALTY
         if index in addressing_reader:
             score -= _READER_PENALTY
-        sentences.append(
-            _Sentence(
-                index=index,
-                text=text,
-                score=score,
-                words=distinct.keys(),
-                identity=has_title or identity_hits > 0,
-                verdict=(verdict_hits + phrase_hits > 0 or concluding) and not anecdote,
-            )
-        )
+        identity = has_title or identity_hits > 0
+        verdict = (verdict_hits + phrase_hits > 0 or concluding) and not anecdote
+        sentences.append(_Sentence(index, text, score, distinct.keys(), identity, verdict))
     return sentences
 
 
@@ -585,9 +580,15 @@ def _title_keys(title: str | None) -> list[str]:
     return [key for key in keys if key]
 
 
+_by_score = operator.attrgetter("score")
+
+
 def _choose(sentences: list[_Sentence], min_chars: int, max_chars: int) -> list[_Sentence]:
-    """The best-valued combination of 2 to 4 sentences that fits, with graceful fallbacks."""
-    ranked = sorted(sentences, key=lambda s: (-s.score, s.index))
+    """The best-valued combination of 2 to 4 sentences (given in text order) that fits, with
+    graceful fallbacks."""
+    # By score, then text order: the sentences come in text order, and sorting is stable,
+    # also in reverse.
+    ranked = sorted(sentences, key=_by_score, reverse=True)
     for pool in (ranked[:_CANDIDATES], ranked[: _CANDIDATES * 2]):
         best = _best_combination(pool, min_chars, max_chars, _MIN_SENTENCES, _MAX_SENTENCES)
         if best:
@@ -659,7 +660,11 @@ def _best_combination(
             new_length = length + lengths[i]
             if new_length + size - 1 > max_chars:
                 continue
-            new_overlap = overlap + sum([penalties[j, i] for j in chosen]) if chosen else overlap
+            if len(chosen) == 1:
+                # sum() of one penalty is that penalty: this is the common case.
+                new_overlap = overlap + penalties[chosen[0], i]
+            else:
+                new_overlap = overlap + sum([penalties[j, i] for j in chosen])
             with_i = (covers[0] or identity[i], covers[1] or verdict[i])
             if prune_by_value:
                 # The best gains and coverage bonus that sentences after i could still add.
@@ -734,21 +739,18 @@ class _PairPenalties(dict[tuple[int, int], float]):
 
     def __init__(self, pool: list[_Sentence]) -> None:
         super().__init__()
-        self.pool = pool
+        self.words = [s.words for s in pool]
+        self.sizes = [len(s.words) for s in pool]
 
     def __missing__(self, pair: tuple[int, int]) -> float:
-        penalty = self[pair] = _redundancy(self.pool[pair[0]], self.pool[pair[1]])
+        first, second = pair
+        # How much of the shorter sentence's words the other repeats, above 30%.
+        smaller = min(self.sizes[first], self.sizes[second]) or 1
+        shared = len(self.words[first] & self.words[second])
+        penalty = self[pair] = _REDUNDANCY_PENALTY * max(0.0, shared / smaller - 0.3)
         return penalty
 
 
 def _any_from(flags: list[bool]) -> list[bool]:
     """For each start (and one past the end), whether any flag from there on is set."""
-    from_start = [False] * (len(flags) + 1)
-    for start in range(len(flags) - 1, -1, -1):
-        from_start[start] = flags[start] or from_start[start + 1]
-    return from_start
-
-
-def _redundancy(a: _Sentence, b: _Sentence) -> float:
-    smaller = min(len(a.words), len(b.words)) or 1
-    return _REDUNDANCY_PENALTY * max(0.0, len(a.words & b.words) / smaller - 0.3)
+    return [*itertools.accumulate(reversed(flags), operator.or_, initial=False)][::-1]
