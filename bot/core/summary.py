@@ -16,6 +16,11 @@ How sentences are scored (each feature is a small number; the sum ranks sentence
 The best 2 to 4 sentences within the length limits are picked by trying every combination
 of the top-scored candidates, with a bonus for covering both identity and verdict and a
 penalty for repeating the same words; they are returned in text order.
+
+Every sentence of every review loaded is scored, so the work is done per review where it
+can be: the cues and patterns are looked for once in all the review's sentences, lower-cased
+and joined (exactly what looking in each sentence finds), and the combinations are searched
+without trying those that cannot win.
 """
 
 from __future__ import annotations
