@@ -629,6 +629,13 @@ def _best_combination(
     best_key: tuple[float, float] | None = None
     # The best value so far less a margin for summing the same numbers in another order.
     bar = -math.inf
+    if prune_by_value:
+        # Any combination that fits is worth at least as much as the best one must be: the
+        # first that the ranked pool gives, taken greedily, lets the search prune from the
+        # start instead of from its first find.
+        greedy = _greedy_fit(table.lengths, min_chars, max_chars, fewest, most)
+        if greedy:
+            bar = table.value(greedy) - 1e-9
     chosen: list[int] = []
     # The table's lists as locals, and its small methods written out in the loop below:
     # this loop runs for every review of a load.
@@ -696,6 +703,25 @@ def _best_combination(
     for size in range(fewest, most + 1):
         extend(0, size, 0, 0.0, 0.0, (False, False))
     return [pool[i] for i in best]
+
+
+def _greedy_fit(
+    lengths: list[int], min_chars: int, max_chars: int, fewest: int, most: int
+) -> list[int]:
+    """The pool's sentences in rank order, each taken if it still fits, up to `most`; empty
+    if they come to fewer than `fewest` or are too short."""
+    chosen: list[int] = []
+    length = 0
+    for i, sentence_length in enumerate(lengths):
+        # With a space before each sentence but the first.
+        if length + sentence_length + len(chosen) <= max_chars:
+            chosen.append(i)
+            length += sentence_length
+            if len(chosen) == most:
+                break
+    if len(chosen) < fewest or length + len(chosen) - 1 < min_chars:
+        return []
+    return chosen
 
 
 class _PoolTable:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import itertools
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -483,3 +484,65 @@ def test_sentences_split_as_the_per_sentence_whitespace_collapse_did(text: str) 
         sentences.append(paragraph[start:])
         expected = [s for s in (" ".join(s.split()) for s in sentences) if s]
         assert summary_module._paragraph_sentences(paragraph) == expected
+
+
+# --- the pruned combination search picks what trying every combination picks ------------
+
+
+def _plain_value(combo: tuple[int, ...], pool: list[summary_module._Sentence]) -> float:
+    """A combination's value computed as the search does, one combination at a time."""
+    value: float = sum(pool[i].score - summary_module._SENTENCE_COST for i in combo)
+    if any(pool[i].identity for i in combo):
+        value += summary_module._COVERAGE_BONUS
+    if any(pool[i].verdict for i in combo):
+        value += summary_module._COVERAGE_BONUS
+    for a, b in itertools.combinations(combo, 2):
+        first, second = pool[a].words, pool[b].words
+        smaller = min(len(first), len(second)) or 1
+        shared = len(first & second) / smaller
+        value -= summary_module._REDUNDANCY_PENALTY * max(0.0, shared - 0.3)
+    return value
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            # Few distinct scores, lengths and words: ties, repeated words and sums right at
+            # the limits are common.
+            st.sampled_from([-1.0, 0.5, 1.0, 1.0, 2.25, 3.0]),
+            st.sampled_from([20, 49, 99, 100, 124, 125, 149, 150, 199, 248, 300]),
+            st.frozensets(st.sampled_from("abcdefghij"), max_size=6),
+            st.booleans(),
+            st.booleans(),
+        ),
+        max_size=16,
+    ),
+    st.sampled_from([(250, 600), (100, 250), (0, 600), (400, 450)]),
+    st.booleans(),
+)
+def test_combination_search_picks_the_first_best_combination(
+    rows: list[tuple[float, int, frozenset[str], bool, bool]],
+    limits: tuple[int, int],
+    longest: bool,
+) -> None:
+    pool = [
+        summary_module._Sentence(i, "x" * length, score, words, identity, verdict)
+        for i, (score, length, words, identity, verdict) in enumerate(rows)
+    ]
+    pool.sort(key=lambda s: -s.score)
+    min_chars, max_chars = limits
+    fewest = 1 if longest else 2
+    best: tuple[int, ...] = ()
+    best_key: tuple[float, float] | None = None
+    for size in range(fewest, 5):
+        for combo in itertools.combinations(range(len(pool)), size):
+            total = sum(len(pool[i].text) for i in combo) + size - 1
+            if not min_chars <= total <= max_chars:
+                continue
+            value = _plain_value(combo, pool)
+            key = (float(total), value) if longest else (value, -float(total))
+            if best_key is None or key > best_key:
+                best, best_key = combo, key
+    found = summary_module._best_combination(pool, min_chars, max_chars, fewest, 4, longest=longest)
+    assert found == [pool[i] for i in best]
