@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import random
 import sqlite3
 import statistics
@@ -98,17 +97,16 @@ def naive_store(reviews: Sequence[PreparedReview], path: Path) -> float:
             ids.append(row[0])
         film_id, links = ids[0], ids[1:]
         cursor = conn.execute(
-            "INSERT INTO reviews (tagline, director, full_text, summary, summary_authored, "
+            "INSERT INTO reviews (tagline, director, summary, summary_authored, "
             "word_count, terms, source, content_hash, film_id, added_by, added_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 parsed.tagline,
                 parsed.director,
-                review.full_text,
                 review.summary,
                 int(review.summary_authored),
                 review.word_count,
-                json.dumps(review.terms),
+                review.terms_json,
                 review.source,
                 review.content_hash,
                 film_id,

@@ -6,7 +6,7 @@ import dataclasses
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from bot.core.model import FilmRef, ParsedReview, pickled_as_arguments, reading_minutes
 from bot.core.summary import summarise
@@ -27,22 +27,19 @@ class PreparedReview:
     word_count: int
     content_hash: str
     source: str | None
-    terms: dict[str, float] = field(default_factory=dict)
+    # The distinctive terms as JSON, encoded where the review is prepared: a big load
+    # prepares reviews in worker processes, and encoding them all was a fifth of the work
+    # left to the process that stores them.
+    terms_json: str = "{}"
+
+    @property
+    def terms(self) -> dict[str, float]:
+        terms: dict[str, float] = json.loads(self.terms_json)
+        return terms
 
     @property
     def reading_minutes(self) -> int:
         return reading_minutes(self.word_count)
-
-    @property
-    def full_text(self) -> str:
-        parts = [self.parsed.title]
-        if self.parsed.tagline:
-            parts.append(self.parsed.tagline)
-        for section in self.parsed.sections:
-            if section.heading:
-                parts.append(section.heading)
-            parts.append(section.text)
-        return "\n\n".join(parts)
 
 
 def content_hash(review: ParsedReview) -> str:
@@ -93,5 +90,5 @@ def prepare_review(review: ParsedReview, source: str | None = None) -> PreparedR
         word_count=count_words(body),
         content_hash=content_hash(review),
         source=source,
-        terms=review_terms(body),
+        terms_json=json.dumps(review_terms(body), ensure_ascii=False),
     )

@@ -113,11 +113,10 @@ class _ReviewWrites:
         values = (
             parsed.tagline,
             parsed.director,
-            review.full_text,
             review.summary,
             int(review.summary_authored),
             review.word_count,
-            json.dumps(review.terms, ensure_ascii=False),
+            review.terms_json,
             review.source,
             review.content_hash,
         )
@@ -277,18 +276,17 @@ class ReviewSaving:
         )
         await conn.executemany(
             """
-            INSERT INTO reviews (id, tagline, director, full_text, summary, summary_authored,
-                word_count, terms, source, content_hash, film_id, added_by, added_at,
-                updated_at, version)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+            INSERT INTO reviews (id, tagline, director, summary, summary_authored, word_count,
+                terms, source, content_hash, film_id, added_by, added_at, updated_at, version)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
             """,
             writes.inserted,
         )
         await conn.executemany(
             """
-            UPDATE reviews SET tagline = ?, director = ?, full_text = ?, summary = ?,
-                summary_authored = ?, word_count = ?, terms = ?, source = ?,
-                content_hash = ?, updated_at = ?, version = ?
+            UPDATE reviews SET tagline = ?, director = ?, summary = ?, summary_authored = ?,
+                word_count = ?, terms = ?, source = ?, content_hash = ?, updated_at = ?,
+                version = ?
             WHERE id = ?
             """,
             writes.updated,
