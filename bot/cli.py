@@ -17,8 +17,17 @@ from bot.core.matching import Resolution
 from bot.core.model import Film
 from bot.core.replies import Reply, ReviewCard, SimilarFilms, UnreviewedCard
 from bot.core.review_format import parse_review_file
-from bot.service import SYSTEM_ACTOR, FilmService, LoadReport, open_service
+from bot.service import (
+    SYSTEM_ACTOR,
+    FilmService,
+    LoadReport,
+    export_catalogue,
+    load_files,
+    open_catalogue,
+    open_service,
+)
 from bot.settings import Settings
+from bot.storage.database import Database
 from bot.terminal.chat import run_chat
 from bot.terminal.render import render
 
@@ -101,24 +110,27 @@ def _with_db(settings: Settings, db: Path) -> Settings:
 async def _run_command(command: str, args: argparse.Namespace, settings: Settings) -> int:
     if command == "parse":
         return _parse(args.files, as_json=args.json)
+    if command in ("load", "export", "backup"):
+        async with open_catalogue(settings) as db:
+            match command:
+                case "load":
+                    return await _load(db, args.paths, skip_bad=args.skip_bad)
+                case "export":
+                    written = await export_catalogue(db, args.directory)
+                    print(f"exported {len(written)} reviews to {args.directory}")
+                    return 0
+                case "backup":
+                    await db.backup(args.target)
+                    print(f"backed up {settings.db_path} to {args.target}")
+                    return 0
     async with open_service(settings) as service:
         match command:
-            case "load":
-                return await _load(service, args.paths, skip_bad=args.skip_bad)
             case "review":
                 return await _review(service, " ".join(args.query), as_json=args.json)
             case "similar":
                 return await _similar(service, " ".join(args.query), args.count, args.json)
             case "find":
                 return _find(service, args.queries, as_json=args.json)
-            case "export":
-                written = await service.export(args.directory)
-                print(f"exported {len(written)} reviews to {args.directory}")
-                return 0
-            case "backup":
-                await service.db.backup(args.target)
-                print(f"backed up {settings.db_path} to {args.target}")
-                return 0
             case "chat":
                 await run_chat(service)
                 return 0
@@ -158,9 +170,9 @@ def _progress_bar(stream: TextIO) -> Callable[[int, int], None] | None:
     return show
 
 
-async def _load(service: FilmService, paths: Sequence[Path], *, skip_bad: bool) -> int:
-    report: LoadReport = await service.load(
-        paths, SYSTEM_ACTOR, skip_bad=skip_bad, progress=_progress_bar(sys.stderr)
+async def _load(db: Database, paths: Sequence[Path], *, skip_bad: bool) -> int:
+    report: LoadReport = await load_files(
+        db, paths, SYSTEM_ACTOR, skip_bad=skip_bad, progress=_progress_bar(sys.stderr)
     )
     for error in report.errors:
         print(f"filmbot: {error}", file=sys.stderr)

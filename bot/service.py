@@ -54,6 +54,8 @@ class LoadReport:
     files: int
     saved: SaveReport | None
     errors: tuple[FilmbotError, ...]
+    # Films named by the CSV film lists among the files (catalogue films, not reviews).
+    listed_films: int = 0
 
     @property
     def ok(self) -> bool:
@@ -214,33 +216,17 @@ class FilmService:
         skip_bad: bool = False,
         progress: Progress | None = None,
     ) -> LoadReport:
-        """Load files: all or nothing, unless `skip_bad` stores the good ones.
-
-        Each chunk of files is stored (in the one transaction) while the next is read. After
-        a bad file, without `skip_bad`, the rest are still read, to report every bad file.
-        """
-        files, errors, lists_loaded = 0, [], False
-        try:
-            async with self.db.saving(actor) as saving:
-                async with aclosing(read_chunks(list(paths), progress)) as chunks:
-                    async for chunk in chunks:
-                        files += chunk.files
-                        errors += chunk.errors
-                        lists_loaded = lists_loaded or bool(chunk.films)
-                        if skip_bad or not errors:
-                            await saving.add(chunk.reviews, chunk.films)
-                if errors and not skip_bad:
-                    raise _NothingStored
-        except _NothingStored:
-            return LoadReport(files, None, tuple(errors))
-        saved = saving.report
-        changed = [o.film.id for o in saved.outcomes if o.action != "unchanged"]
-        if lists_loaded or len(changed) > INCREMENTAL_REFRESH_LIMIT:
+        """load_files(), then bring the in-memory index up to date with what was stored."""
+        report = await load_files(self.db, paths, actor, skip_bad=skip_bad, progress=progress)
+        if report.saved is None:
+            return report
+        changed = [o.film.id for o in report.saved.outcomes if o.action != "unchanged"]
+        if report.listed_films or len(changed) > INCREMENTAL_REFRESH_LIMIT:
             await self.reload()
         else:
             # A moderator's import of a few files: update those films, not the whole index.
             await self._refresh(changed)
-        return LoadReport(files, saved, tuple(errors))
+        return report
 
     async def reload(self) -> None:
         """Rebuild the in-memory index and recommender from the database."""
@@ -268,17 +254,6 @@ class FilmService:
                 terms = await self.db.review_terms(film_id)
                 self.recommender.update_review(film, [f.id for f in review.keep_exploring], terms)
 
-    async def export(self, directory: Path) -> list[Path]:
-        """Write the catalogue back to files; loading the folder restores it.
-
-        Each review becomes a file in the review format; films that no review names (from
-        film lists) go to one `title,year` CSV beside them.
-        """
-        reviews = await self.db.all_reviews()
-        named = {r.film.id for r in reviews} | {f.id for r in reviews for f in r.keep_exploring}
-        others = [f for f in await self.db.all_films() if f.id not in named]
-        return await asyncio.to_thread(write_catalogue_files, directory, reviews, others)
-
     async def get_review(self, film_id: int) -> Review:
         review = await self.db.get_review(film_id)
         if review is None:
@@ -286,16 +261,68 @@ class FilmService:
         return review
 
 
+async def load_files(
+    db: Database,
+    paths: Iterable[Path],
+    actor: str,
+    *,
+    skip_bad: bool = False,
+    progress: Progress | None = None,
+) -> LoadReport:
+    """Store review files and film lists: all or nothing, unless `skip_bad` stores the good ones.
+
+    Each chunk of files is stored (in the one transaction) while the next is read. After a
+    bad file, without `skip_bad`, the rest are still read, to report every bad file.
+    """
+    files, errors, listed = 0, [], 0
+    try:
+        async with db.saving(actor) as saving:
+            async with aclosing(read_chunks(list(paths), progress)) as chunks:
+                async for chunk in chunks:
+                    files += chunk.files
+                    errors += chunk.errors
+                    listed += len(chunk.films)
+                    if skip_bad or not errors:
+                        await saving.add(chunk.reviews, chunk.films)
+            if errors and not skip_bad:
+                raise _NothingStored
+    except _NothingStored:
+        return LoadReport(files, None, tuple(errors), listed)
+    return LoadReport(files, saving.report, tuple(errors), listed)
+
+
+async def export_catalogue(db: Database, directory: Path) -> list[Path]:
+    """Write the catalogue back to files; loading the folder restores it.
+
+    Each review becomes a file in the review format; films that no review names (from film
+    lists) go to one `title,year` CSV beside them.
+    """
+    reviews = await db.all_reviews()
+    named = {r.film.id for r in reviews} | {f.id for r in reviews for f in r.keep_exploring}
+    others = [f for f in await db.all_films() if f.id not in named]
+    return await asyncio.to_thread(write_catalogue_files, directory, reviews, others)
+
+
 @asynccontextmanager
-async def open_service(settings: Settings) -> AsyncIterator[FilmService]:
-    """The catalogue, loading the bundled reviews into a brand-new database first."""
+async def open_catalogue(settings: Settings) -> AsyncIterator[Database]:
+    """The catalogue's database, loading the bundled reviews into a brand-new one first.
+
+    Commands that only read or write the database (load, export, backup) stop here: they
+    need no in-memory index, which takes a second to build for a big catalogue.
+    """
     async with await Database.open(settings.db_path) as db:
-        service = await FilmService.start(db)
         if settings.load_bundled and await db.count_films() == 0 and settings.data_dir.is_dir():
-            report = await service.load([settings.data_dir], SYSTEM_ACTOR, skip_bad=True)
+            report = await load_files(db, [settings.data_dir], SYSTEM_ACTOR, skip_bad=True)
             for error in report.errors:
                 log.warning("bundled review skipped: %s", error)
-        yield service
+        yield db
+
+
+@asynccontextmanager
+async def open_service(settings: Settings) -> AsyncIterator[FilmService]:
+    """The catalogue and its in-memory index, for the bot and the terminal chat."""
+    async with open_catalogue(settings) as db:
+        yield await FilmService.start(db)
 
 
 def read_upload(data: bytes | str, source: str) -> PreparedReview:

@@ -1,11 +1,11 @@
 """`filmbot load` killed with SIGKILL at random moments never leaves a half-loaded catalogue.
 
 A real `python -m bot load` child process loads 10,000 review files into a real SQLite file
-that already holds 2,000 of them; it is killed while reading the files, as soon as it starts
-writing, and at random moments while writing. After each kill the file must pass
-`PRAGMA integrity_check` and hold either the 2,000 reviews it had or all 10,000, each of
-them with every section and Keep Exploring link its file has. A last, uninterrupted load
-then completes the catalogue.
+that already holds 2,000 of them; it is killed while reading the first files, as soon as it
+starts writing, and at random moments while it writes some files and reads the next. After
+each kill the file must pass `PRAGMA integrity_check` and hold either the 2,000 reviews it
+had or all 10,000, each of them with every section and Keep Exploring link its file has. A
+last, uninterrupted load then completes the catalogue.
 """
 
 from __future__ import annotations
@@ -137,11 +137,13 @@ def test_a_killed_load_leaves_all_or_nothing(
     snapshot = tmp_path / "after-first-load.db"
     shutil.copyfile(db_path, snapshot)
     rng = random.Random(os.environ.get("FILMBOT_CRASH_SEED", "7"))
+    # Writing starts once the first chunk of files is read, then overlaps the reading of
+    # the rest: kill before it, as it starts, and twice while both go on.
     kills = [
-        ("reading", rng.uniform(0.3, 1.5)),
-        ("reading", rng.uniform(2.0, 5.0)),
+        ("reading", rng.uniform(0.05, 0.25)),
         ("writing", rng.uniform(0.0, 0.05)),
-        ("writing", rng.uniform(0.1, 0.5)),
+        ("writing", rng.uniform(0.2, 1.0)),
+        ("writing", rng.uniform(1.0, 2.0)),
     ]
     outcomes = []
     for moment, delay in kills:
