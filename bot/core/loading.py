@@ -46,21 +46,38 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(
-                sorted(
-                    p
-                    for p in path.rglob("*")
-                    if p.is_file()
-                    and p.suffix.lower() in REVIEW_SUFFIXES | FILM_LIST_SUFFIXES
-                    and p.stem.lower() not in DOCUMENT_STEMS
-                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                )
-            )
+            found.extend(sorted(_loadable_files(path), key=lambda p: p.parts))
         elif path.is_file():
             found.append(path)
         else:
             raise FilmbotError(f"{path}: no such file or directory")
     return list(dict.fromkeys(found))
+
+
+def _loadable_files(folder: Path) -> Iterator[Path]:
+    """Review files and film lists in the folder and the folders below it (not through
+    symbolic links to folders), leaving out hidden files and folders and README, LICENSE...
+
+    One os.scandir() a folder: Path.rglob() and a stat() for each file took a tenth of a
+    second for 10,000 files, before any file could be read.
+    """
+    loadable = REVIEW_SUFFIXES | FILM_LIST_SUFFIXES
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                yield from _loadable_files(folder / entry.name)
+                continue
+            stem, dot, suffix = entry.name.rpartition(".")
+            if (
+                dot
+                and stem
+                and f".{suffix.lower()}" in loadable
+                and stem.lower() not in DOCUMENT_STEMS
+                and entry.is_file()
+            ):
+                yield folder / entry.name
 
 
 def read_batch(

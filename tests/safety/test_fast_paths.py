@@ -214,6 +214,41 @@ def test_a_prepared_review_pickles_to_an_equal_one_with_every_field_set() -> Non
     assert type(copy.parsed.keep_exploring[1]) is FilmRef
 
 
+# --- collecting files with os.scandir against Path.rglob ---------------------------------
+
+
+def _plain_collect(folder: Path) -> list[Path]:
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in loading.REVIEW_SUFFIXES | loading.FILM_LIST_SUFFIXES
+        and p.stem.lower() not in loading.DOCUMENT_STEMS
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    )
+
+
+def test_collected_files_are_the_ones_rglob_finds_in_its_order(tmp_path: Path) -> None:
+    root = tmp_path / "in"
+    names = [
+        "a/b.txt", "a-c.txt", "a.txt", "A.TXT", "z.Md", "list.CSV", "notes.rtf", "x..txt",
+        "a.", ".hidden.txt", ".git/config.txt", "deep/.cache/x.md", "deep/er/y.markdown",
+        "README.md", "sub/LICENSE.txt", "sub/readme.en.md", "sub/Changelog.md", "txt",
+        "sub/space name.txt", "ünï/çode.txt",
+    ]  # fmt: skip
+    for name in names:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("x", encoding="utf-8")
+    (root / "folder.txt").mkdir()
+    (root / "linked.txt").symlink_to(root / "a.txt")
+    (root / "broken.txt").symlink_to(root / "missing.txt")
+    (root / "linked-dir").symlink_to(root / "deep")
+    collected = loading.collect_files([root])
+    assert collected == _plain_collect(root)
+    assert root / "linked.txt" in collected and root / "deep" / "er" / "y.markdown" in collected
+    assert root / "sub" / "readme.en.md" in collected and root / "README.md" not in collected
+
+
 # --- a batch in one go against its reviews saved one at a time -----------------------------
 
 
