@@ -370,6 +370,7 @@ def _score(
     top_centrality = max(centrality) or 1.0
     titled, defining_title = _title_sentences(_title_keys(title), folded_review, folded_words)
     last_paragraph_start = len(texts) - len(per_paragraph[-1])
+    verdict_hits_of = list(map(len, map(_VERDICT_WORDS.intersection, distinct_words)))
     phrase_hits_of = review.match_counts(_VERDICT_PHRASES, _VERDICT_PHRASE_CUES)
     identity_hits_of = review.match_counts(_IDENTITY_PHRASES, _IDENTITY_CUES, _IDENTITY_SUBJECT_CUE)
     concluding_ones = {
@@ -382,49 +383,71 @@ def _score(
     definitions = {i for i in titled | film_subjects if _DEFINITION.search(texts[i])}
     leaning = review.matching(_LEANING_OPENER_LOWERED, _LEANING_OPENER.match)
     addressing_reader = review.matching(_ADDRESSES_READER_LOWERED, _ADDRESSES_READER.match)
-    sentences: list[_Sentence] = []
-    for index, text in enumerate(texts):
-        distinct = distinct_words[index]
-        verdict_hits = len(_VERDICT_WORDS.intersection(distinct))
-        phrase_hits = phrase_hits_of.get(index, 0)
-        identity_hits = identity_hits_of.get(index, 0)
-        has_title = index in titled
-        concluding = index in concluding_ones
-        first_person = index in first_person_ones
-        anecdote = index in anecdotes
-        score = (
-            _VERDICT_WEIGHT * min(verdict_hits, _VERDICT_CAP)
-            + _PHRASE_WEIGHT * min(phrase_hits, 2)
-            + _IDENTITY_WEIGHT * min(identity_hits, 2)
-            + (_TITLE_WEIGHT if has_title else 0.0)
-            + (_CONCLUSION_WEIGHT if concluding else 0.0)
+
+    # A sentence's score is its features' weights added up in one fixed order: the order
+    # decides the last bits of a float sum, and so ties. Most features are in few
+    # sentences, so each is added (in that order) only to the sentences that have it: the
+    # same numbers in the same order, as adding 0.0 changes no number (but -0.0, which no
+    # score is) and subtracting a penalty is adding its negative. The cue features come
+    # before centrality, which every sentence has.
+    scores = [_CENTRALITY_WEIGHT * c / top_centrality for c in centrality]
+    with_cues = {i for i, hits in enumerate(verdict_hits_of) if hits}
+    with_cues.update(phrase_hits_of, identity_hits_of, titled, concluding_ones)
+    for index in with_cues:
+        scores[index] = (
+            _VERDICT_WEIGHT * min(verdict_hits_of[index], _VERDICT_CAP)
+            + _PHRASE_WEIGHT * min(phrase_hits_of.get(index, 0), 2)
+            + _IDENTITY_WEIGHT * min(identity_hits_of.get(index, 0), 2)
+            + (_TITLE_WEIGHT if index in titled else 0.0)
+            + (_CONCLUSION_WEIGHT if index in concluding_ones else 0.0)
             + (_TITLE_DEFINITION_WEIGHT if index in defining_title else 0.0)
-            + _CENTRALITY_WEIGHT * centrality[index] / top_centrality
+            + scores[index]
         )
-        if index in definitions:
-            score += _DEFINITION_WEIGHT
-        if index == 0:
-            score += _OPENING_WEIGHT
-        if index >= last_paragraph_start:
-            score += _LAST_PARAGRAPH_WEIGHT
-        if anecdote:
-            score -= _ANECDOTE_PENALTY
-        elif first_person and not concluding:
-            score -= _FIRST_PERSON_PENALTY
-        if len(words_of[index]) < 5:
-            score -= _FEW_WORDS_PENALTY
+    last_paragraph = range(last_paragraph_start, len(texts))
+    first_person_penalised = first_person_ones - anecdotes - concluding_ones
+    few_words = [i for i, words in enumerate(words_of) if len(words) < 5]
+    fragments, questions = _fragments_and_questions(texts)
+    for indices, feature_weight in (
+        (definitions, _DEFINITION_WEIGHT),
+        ((0,), _OPENING_WEIGHT),
+        (last_paragraph, _LAST_PARAGRAPH_WEIGHT),
+        (anecdotes, -_ANECDOTE_PENALTY),
+        (first_person_penalised, -_FIRST_PERSON_PENALTY),
+        (few_words, -_FEW_WORDS_PENALTY),
+        (fragments, -_FRAGMENT_PENALTY),
+        (questions, -_QUESTION_PENALTY),
+        (leaning, -_LEANING_PENALTY),
+        (addressing_reader, -_READER_PENALTY),
+    ):
+        for index in indices:
+            scores[index] += feature_weight
+    identity_ones = titled.union(i for i, hits in identity_hits_of.items() if hits)
+    verdict_ones = {i for i, hits in enumerate(verdict_hits_of) if hits}
+    verdict_ones.update(i for i, hits in phrase_hits_of.items() if hits)
+    verdict_ones = (verdict_ones | concluding_ones) - anecdotes
+    return [
+        _Sentence(
+            index, text, score, distinct.keys(), index in identity_ones, index in verdict_ones
+        )
+        for index, (text, score, distinct) in enumerate(
+            zip(texts, scores, distinct_words, strict=True)
+        )
+    ]
+
+
+def _fragments_and_questions(texts: list[str]) -> tuple[list[int], list[int]]:
+    """The sentences without end punctuation (closing quotes and brackets aside), and those
+    ending in a question mark."""
+    fragments: list[int] = []
+    questions: list[int] = []
+    # Nearly every sentence ends in its mark, with nothing after it.
+    for index in [i for i, text in enumerate(texts) if text[-1] not in ".!…"]:
+        text = texts[index]
         if not text.rstrip(_CLOSERS).endswith(_END_MARKS):
-            score -= _FRAGMENT_PENALTY
+            fragments.append(index)
         if text.rstrip(_CLOSERS + " ").endswith("?"):
-            score -= _QUESTION_PENALTY
-        if index in leaning:
-            score -= _LEANING_PENALTY
-        if index in addressing_reader:
-            score -= _READER_PENALTY
-        identity = has_title or identity_hits > 0
-        verdict = (verdict_hits + phrase_hits > 0 or concluding) and not anecdote
-        sentences.append(_Sentence(index, text, score, distinct.keys(), identity, verdict))
-    return sentences
+            questions.append(index)
+    return fragments, questions
 
 
 class _LoweredReview:
@@ -586,6 +609,9 @@ def _title_keys(title: str | None) -> list[str]:
 
 
 _by_score = operator.attrgetter("score")
+_text_of = operator.attrgetter("text")
+_identity_of = operator.attrgetter("identity")
+_verdict_of = operator.attrgetter("verdict")
 
 
 def _choose(sentences: list[_Sentence], min_chars: int, max_chars: int) -> list[_Sentence]:
@@ -640,6 +666,7 @@ def _best_combination(
     # The table's lists as locals, and its small methods written out in the loop below:
     # this loop runs for every review of a load.
     lengths, gains, prefix_gains = table.lengths, table.gains, table.prefix_gains
+    prefix_lengths = table.prefix_lengths
     identity, verdict = table.identity, table.verdict
     identity_from, verdict_from = table.identity_from, table.verdict_from
     longest_from, penalties = table.longest_from, table.penalties
@@ -666,9 +693,12 @@ def _best_combination(
                 )
                 if ceiling < bar:
                     break
-            most_chars = longest_from.get(i) or table.longest(i)
-            if length + most_chars[remaining] + size - 1 < min_chars:
-                break
+            # The next `remaining` sentences are as long as any `remaining` sentences from i
+            # on can be: if they get long enough, there is nothing to check.
+            if length + prefix_lengths[i + remaining] - prefix_lengths[i] + size - 1 < min_chars:
+                most_chars = longest_from.get(i) or table.longest(i)
+                if length + most_chars[remaining] + size - 1 < min_chars:
+                    break
             new_length = length + lengths[i]
             if new_length + size - 1 > max_chars:
                 continue
@@ -730,15 +760,17 @@ class _PoolTable:
 
     def __init__(self, pool: list[_Sentence]) -> None:
         self.pool = pool
-        self.lengths = [len(s.text) for s in pool]
+        self.lengths = list(map(len, map(_text_of, pool)))
+        self.prefix_lengths = [0, *itertools.accumulate(self.lengths)]
         self.gains = [s.score - _SENTENCE_COST for s in pool]
-        self.ranked = all(a >= b for a, b in itertools.pairwise(self.gains))
+        # (Scores are never NaN, so this is whether each gain is >= the next.)
+        self.ranked = self.gains == sorted(self.gains, reverse=True)
         self.prefix_gains = [0.0, *itertools.accumulate(self.gains)]
         # For each start, the most characters 0, 1, 2... sentences from there on can add.
         # (Built when first asked for: the search often stops after a few starts.)
         self.longest_from: dict[int, list[int]] = {}
-        self.identity = [s.identity for s in pool]
-        self.verdict = [s.verdict for s in pool]
+        self.identity = list(map(_identity_of, pool))
+        self.verdict = list(map(_verdict_of, pool))
         # Whether some sentence from each start on is an identity (a verdict) sentence.
         self.identity_from = _any_from(self.identity)
         self.verdict_from = _any_from(self.verdict)
@@ -752,14 +784,19 @@ class _PoolTable:
 
     def value(self, chosen: list[int]) -> float:
         # Summed in combination order, as a plain loop over combinations would.
-        pool = self.pool
-        value = sum(self.gains[i] for i in chosen)
-        if any(pool[i].identity for i in chosen):
+        gains, identity, verdict, penalties = (
+            self.gains,
+            self.identity,
+            self.verdict,
+            self.penalties,
+        )
+        value = sum(map(gains.__getitem__, chosen))
+        if any(map(identity.__getitem__, chosen)):
             value += _COVERAGE_BONUS
-        if any(pool[i].verdict for i in chosen):
+        if any(map(verdict.__getitem__, chosen)):
             value += _COVERAGE_BONUS
-        for a, b in itertools.combinations(chosen, 2):
-            value -= self.penalties[a, b]
+        for pair in itertools.combinations(chosen, 2):
+            value -= penalties[pair]
         return value
 
 
