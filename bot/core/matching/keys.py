@@ -67,6 +67,10 @@ _NUMBER_WORDS = {
     )
 }
 _DROPPED_WORDS = frozenset({"the", "a", "an", "and", "part"})
+# Every word canonical_key may drop or rewrite: a key with none of them is its own canonical key.
+_CANONICAL_CHANGES = frozenset(
+    _DROPPED_WORDS | _ROMAN.keys() | _AMBIGUOUS_ROMAN.keys() | _NUMBER_WORDS.keys()
+)
 _ARTICLE_WORDS = frozenset(a for a in ARTICLES if not a.endswith("'"))
 _SUBTITLE_SEPARATOR = re.compile(r"\s*:\s+|\s+-\s+")
 # A subtitle of one short word ("II", "Redux") names nothing on its own.
@@ -85,6 +89,10 @@ def canonical_key(key: str) -> str:
     Takes a title key (already folded). Returns the key unchanged when nothing would be left.
     """
     words = key.split()
+    if _CANONICAL_CHANGES.isdisjoint(words):
+        # Most titles: one set operation in C instead of a Python step per word (the index
+        # computes this key for every title at start).
+        return " ".join(words) or key
     out: list[str] = []
     last = len(words) - 1
     for i, word in enumerate(words):
@@ -134,6 +142,9 @@ def allowed_edits(length: int) -> int:
 def subtitle_keys(title: str) -> list[str]:
     """Keys of the parts after the main title: "Star Wars: Episode V - The Empire Strikes
     Back" gives "episode v" (too short, dropped) and "empire strikes back"."""
-    parts = _SUBTITLE_SEPARATOR.split(title[:MAX_QUERY_CHARS])[1:]
+    cut = title[:MAX_QUERY_CHARS]
+    if ":" not in cut and "-" not in cut:
+        return []  # no separator can match: most titles, and the index reads every title
+    parts = _SUBTITLE_SEPARATOR.split(cut)[1:]
     keys = [title_key(part) for part in parts]
     return [k for k in keys if len(k) >= MIN_SUBTITLE_CHARS and " " in k]
