@@ -230,6 +230,7 @@ _FIRST_PERSON = re.compile(r"\b(i|i'm|i've|i'd|me|my|mine|myself)\b", re.IGNOREC
 # skips from one such character to the next. Case-sensitive, and "i'm", "i've", "i'd" need
 # no words of their own (the "i" before "'" matches).
 _FIRST_PERSON_LOWERED = re.compile(r"[^a-z0-9_](?:i|m(?:e|y|ine|yself))\b")
+_FIRST_PERSON_WORDS = frozenset({"i", "me", "my", "mine", "myself"})
 _ANECDOTE = re.compile(
     r"\b(yesterday|last (?:week|night|month|year|weekend|monday|tuesday|wednesday|thursday|"
     r"friday|saturday|sunday)|this (?:morning|weekend|evening)|the other day|tonight|"
@@ -331,7 +332,7 @@ def summarise(
         return _cut(texts[0], max_chars)
     sentences = _score(per_paragraph, title, tagline)
     chosen = _choose([s for s in sentences if len(s.text) <= max_chars], min_chars, max_chars)
-    return " ".join(s.text for s in sorted(chosen, key=lambda s: s.index))
+    return " ".join(s.text for s in sorted(chosen, key=_by_index))
 
 
 def _cut(text: str, max_chars: int) -> str:
@@ -376,7 +377,15 @@ def _score(
     concluding_ones = {
         i for i in review.containing(_CONCLUSION_CUES) if _CONCLUSION.search(texts[i])
     }
-    first_person_ones = review.matching(_FIRST_PERSON_LOWERED, _FIRST_PERSON.search)
+    # Without apostrophes, a first-person word in the lower-cased text is also a folded word
+    # (what is next to it, a space or punctuation, folds to a space): in most reviews a look
+    # at the words rules the search out, and costs less.
+    if "'" not in review.text and _FIRST_PERSON_WORDS.isdisjoint(
+        itertools.chain.from_iterable(folded_words)
+    ):
+        first_person_ones = {i for i in review.unlowered if _FIRST_PERSON.search(texts[i])}
+    else:
+        first_person_ones = review.matching(_FIRST_PERSON_LOWERED, _FIRST_PERSON.search)
     anecdotes = {i for i in first_person_ones if _ANECDOTE.search(texts[i])}
     # A sentence about the film ("This film is...", or one naming it) that defines it.
     film_subjects = review.matching(_FILM_SUBJECT_LOWERED, _FILM_SUBJECT.match)
@@ -612,6 +621,8 @@ _by_score = operator.attrgetter("score")
 _text_of = operator.attrgetter("text")
 _identity_of = operator.attrgetter("identity")
 _verdict_of = operator.attrgetter("verdict")
+_words_of = operator.attrgetter("words")
+_by_index = operator.attrgetter("index")
 
 
 def _choose(sentences: list[_Sentence], min_chars: int, max_chars: int) -> list[_Sentence]:
@@ -668,7 +679,7 @@ def _best_combination(
     lengths, gains, prefix_gains = table.lengths, table.gains, table.prefix_gains
     prefix_lengths = table.prefix_lengths
     identity, verdict = table.identity, table.verdict
-    identity_from, verdict_from = table.identity_from, table.verdict_from
+    identity_end, verdict_end = table.identity_end, table.verdict_end
     longest_from, penalties = table.longest_from, table.penalties
 
     def extend(
@@ -688,8 +699,8 @@ def _best_combination(
             # nor (the pool being ranked) from any later start.
             if prune_by_value:
                 ceiling = gain - overlap + (prefix_gains[i + remaining] - prefix_gains[i])
-                ceiling += (_COVERAGE_BONUS if covers[0] or identity_from[i] else 0.0) + (
-                    _COVERAGE_BONUS if covers[1] or verdict_from[i] else 0.0
+                ceiling += (_COVERAGE_BONUS if covers[0] or i < identity_end else 0.0) + (
+                    _COVERAGE_BONUS if covers[1] or i < verdict_end else 0.0
                 )
                 if ceiling < bar:
                     break
@@ -713,8 +724,8 @@ def _best_combination(
                 after = i + 1 if remaining > 1 else n
                 ceiling = gain + gains[i] - new_overlap
                 ceiling += (prefix_gains[after + remaining - 1] - prefix_gains[after]) + (
-                    (_COVERAGE_BONUS if with_i[0] or identity_from[after] else 0.0)
-                    + (_COVERAGE_BONUS if with_i[1] or verdict_from[after] else 0.0)
+                    (_COVERAGE_BONUS if with_i[0] or after < identity_end else 0.0)
+                    + (_COVERAGE_BONUS if with_i[1] or after < verdict_end else 0.0)
                 )
                 if ceiling < bar:
                     continue
@@ -771,9 +782,10 @@ class _PoolTable:
         self.longest_from: dict[int, list[int]] = {}
         self.identity = list(map(_identity_of, pool))
         self.verdict = list(map(_verdict_of, pool))
-        # Whether some sentence from each start on is an identity (a verdict) sentence.
-        self.identity_from = _any_from(self.identity)
-        self.verdict_from = _any_from(self.verdict)
+        # Some sentence from a start on is an identity (a verdict) sentence if the start is
+        # before this end.
+        self.identity_end = _end_of_last(self.identity)
+        self.verdict_end = _end_of_last(self.verdict)
         self.penalties = _PairPenalties(pool)
 
     def longest(self, start: int) -> list[int]:
@@ -807,8 +819,8 @@ class _PairPenalties(dict[tuple[int, int], float]):
 
     def __init__(self, pool: list[_Sentence]) -> None:
         super().__init__()
-        self.words = [s.words for s in pool]
-        self.sizes = [len(s.words) for s in pool]
+        self.words = list(map(_words_of, pool))
+        self.sizes = list(map(len, self.words))
 
     def __missing__(self, pair: tuple[int, int]) -> float:
         first, second = pair
@@ -819,6 +831,6 @@ class _PairPenalties(dict[tuple[int, int], float]):
         return penalty
 
 
-def _any_from(flags: list[bool]) -> list[bool]:
-    """For each start (and one past the end), whether any flag from there on is set."""
-    return [*itertools.accumulate(reversed(flags), operator.or_, initial=False)][::-1]
+def _end_of_last(flags: list[bool]) -> int:
+    """One past the last index whose flag is set, or 0 if none is."""
+    return len(flags) - flags[::-1].index(True) if True in flags else 0
