@@ -19,8 +19,10 @@ penalty for repeating the same words; they are returned in text order.
 
 Every sentence of every review loaded is scored, so the work is done per review where it
 can be: the cues and patterns are looked for once in all the review's sentences, lower-cased
-and joined (exactly what looking in each sentence finds), and the combinations are searched
-without trying those that cannot win.
+and joined (exactly what looking in each sentence finds), a search that the review's folded
+words show cannot find anything is skipped, each feature's weight is added only to the
+sentences that have it (in the same order, so to the same sums), and the combinations are
+searched without trying those that cannot win.
 """
 
 from __future__ import annotations
@@ -543,7 +545,7 @@ def _fold_sentences(review: _LoweredReview) -> tuple[str, list[list[str]]]:
         folded = review.joined.translate(_ASCII_FOLD)
     else:
         folded = "\n".join(map(fold, review.texts))
-    return folded, [line.split() for line in folded.split("\n")]
+    return folded, list(map(str.split, folded.split("\n")))
 
 
 def _ascii_fold_table() -> dict[int, str | None]:

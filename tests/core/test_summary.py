@@ -434,6 +434,17 @@ def test_review_wide_lookups_find_what_each_sentence_gives(texts: list[str]) -> 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_SENTENCE, min_size=1, max_size=8))
+def test_first_person_search_is_skipped_only_where_it_finds_nothing(texts: list[str]) -> None:
+    review = summary_module._LoweredReview(texts)
+    _, folded_words = summary_module._fold_sentences(review)
+    if "'" not in review.text and summary_module._FIRST_PERSON_WORDS.isdisjoint(
+        itertools.chain.from_iterable(folded_words)
+    ):
+        assert not review.lowered_matches(summary_module._FIRST_PERSON_LOWERED)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_SENTENCE, min_size=1, max_size=8))
 def test_sentences_folded_together_are_folded_each(texts: list[str]) -> None:
     folded_review, folded_words = summary_module._fold_sentences(
         summary_module._LoweredReview(texts)
