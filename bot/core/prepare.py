@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import re
@@ -14,6 +15,8 @@ from bot.core.terms import review_terms
 from bot.core.titles import title_key
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
+# _WORD for ASCII text, where \w is exactly these characters: the narrower class is faster.
+_ASCII_WORD = re.compile(r"[A-Za-z0-9_]+(?:'[A-Za-z0-9_]+)*")
 
 
 @pickled_as_arguments
@@ -54,7 +57,11 @@ def content_hash(review: ParsedReview) -> str:
 
 
 def count_words(text: str) -> int:
-    return len(_WORD.findall(text))
+    return len((_ASCII_WORD if text.isascii() else _WORD).findall(text))
+
+
+# Keep Exploring lists name the same films again and again across a load's reviews.
+_link_key = functools.lru_cache(maxsize=1 << 16)(title_key)
 
 
 def distinct_links(review: ParsedReview) -> tuple[FilmRef, ...]:
@@ -66,7 +73,7 @@ def distinct_links(review: ParsedReview) -> tuple[FilmRef, ...]:
     seen = {own}
     kept: list[FilmRef] = []
     for ref in review.keep_exploring:
-        key = (title_key(ref.title), ref.year)
+        key = (_link_key(ref.title), ref.year)
         if key not in seen:
             seen.add(key)
             kept.append(ref)

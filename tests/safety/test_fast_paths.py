@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from bench.synthetic import ReviewWriter, invented_films, write_reviews
 from bot.core import loading, summary
 from bot.core.model import FilmRef, ParsedReview, Section
-from bot.core.prepare import prepare_review
+from bot.core.prepare import count_words, prepare_review
 from bot.core.review_format import parse_review_file
 from bot.core.titles import fold
 from bot.storage.database import Database, ReviewVersion
@@ -212,6 +212,15 @@ def test_a_prepared_review_pickles_to_an_equal_one_with_every_field_set() -> Non
     assert copy == prepared
     assert copy.parsed.aliases == ("Moon (film)",) and copy.terms == prepared.terms
     assert type(copy.parsed.keep_exploring[1]) is FilmRef
+
+
+# --- counting words of ASCII text with a narrower pattern -------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127)) | st.text())
+def test_word_counts_are_the_general_patterns(text: str) -> None:
+    assert count_words(text) == len(re.findall(r"\w+(?:['’]\w+)*", text))
 
 
 # --- collecting files with os.scandir against Path.rglob ---------------------------------
