@@ -33,8 +33,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from bot.core.collector import collector_paused
 from bot.core.errors import NotFoundError
-from bot.core.matching.index import collector_paused
 from bot.core.model import Film
 from bot.core.titles import display_title
 

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.core.collector import collector_paused
 from bot.core.matching import FilmIndex, Resolution
-from bot.core.matching.index import collector_paused
 from bot.core.matching.keys import (
     _AMBIGUOUS_ROMAN,
     _DROPPED_WORDS,

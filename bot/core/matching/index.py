@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import bisect
-import gc
-import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from types import TracebackType
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from bot.core.collector import collector_paused
 from bot.core.matching.keys import (
     MAX_QUERY_CHARS,
     allowed_edits,
@@ -112,44 +110,6 @@ def _readings(key: str) -> list[tuple[str, int | None]]:
             readings.append((rest, int(words[i])))
     readings.append((key, None))
     return readings
-
-
-class CollectorPause:
-    """Holds off the cyclic garbage collector while a catalogue structure is built;
-    nestable and thread-safe (the service builds in a worker thread), restoring what it
-    found. Use the one instance, collector_paused.
-
-    The index files 58,788 films under about 300,000 new lists and tuples. Every few
-    hundred allocations start a collection, and the full ones walk every object of the
-    process: on that catalogue they were over a third of the build. The index and the
-    recommender hold no reference cycles, so there is nothing for them to find.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._depth = 0
-        self._was_enabled = False
-
-    def __enter__(self) -> None:
-        with self._lock:
-            if self._depth == 0:
-                self._was_enabled = gc.isenabled()
-                gc.disable()
-            self._depth += 1
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        with self._lock:
-            self._depth -= 1
-            if self._depth == 0 and self._was_enabled:
-                gc.enable()
-
-
-collector_paused = CollectorPause()
 
 
 class _KeyTable:
