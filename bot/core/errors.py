@@ -32,3 +32,7 @@ class ConflictError(FilmbotError):
 
 class PermissionDeniedError(FilmbotError):
     """The caller may not do this."""
+
+
+class BusyError(FilmbotError):
+    """Another process held the catalogue's write lock for too long (a big load, say)."""

@@ -21,7 +21,7 @@ from typing import Any, Self
 
 import aiosqlite
 
-from bot.core.errors import ConflictError, NotFoundError
+from bot.core.errors import BusyError, ConflictError, NotFoundError
 from bot.core.model import AuditEntry, Film, FilmRef, Review, SearchHit, Section
 from bot.core.prepare import PreparedReview
 from bot.core.titles import title_key
@@ -217,7 +217,7 @@ class ReviewSaving:
 
     async def _begin(self) -> None:
         db = self._db
-        await db._conn.execute("BEGIN IMMEDIATE")
+        await db._begin_writing()
         self.begun = True
         self._films_before = await db.count_films()
         self._next_id = await self._next_review_id()
@@ -381,10 +381,22 @@ class Database:
     ) -> None:
         await self.close()
 
+    async def _begin_writing(self) -> None:
+        """BEGIN IMMEDIATE, which waits up to the busy timeout for another process's write."""
+        try:
+            await self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error):
+                raise
+            raise BusyError(
+                "The catalogue is busy with another change (a big load, perhaps): "
+                "try again in a moment. Nothing was stored."
+            ) from error
+
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         async with self._write_lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
+            await self._begin_writing()
             try:
                 yield self._conn
             except BaseException:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.errors import ConflictError, NotFoundError
+from bot.core.errors import BusyError, ConflictError, NotFoundError
 from bot.core.model import FilmRef, ParsedReview, Section
 from bot.core.prepare import PreparedReview, prepare_review
 from bot.storage.database import Database, ReviewVersion
@@ -148,6 +148,27 @@ async def test_a_failing_batch_leaves_the_database_as_it_was(db: Database, tmp_p
     assert await db.count_reviews() == 1
     assert await db.count_films() == 1
     assert len(await db.audit_entries()) == 1
+
+
+async def test_a_write_while_another_process_holds_the_lock_is_a_friendly_error(
+    db: Database, tmp_path: Path
+) -> None:
+    await db.save_reviews([make_review("Moon", 2009)], "tester")
+    # Wait 50 ms, not the 5 s a real bot waits, for the other writer to finish.
+    await db._conn.execute("PRAGMA busy_timeout = 50")
+    other = sqlite3.connect(tmp_path / "catalogue.db", isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # a big load in another process, say
+        with pytest.raises(BusyError, match="busy with another change"):
+            await db.save_reviews([make_review("Gattaca", 1997)], "tester")
+        with pytest.raises(BusyError):
+            await db.remove_review((await db.all_films())[0].id, "tester")
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+    report = await db.save_reviews([make_review("Gattaca", 1997)], "tester")
+    assert [o.action for o in report.outcomes] == ["added"]
+    assert await db.count_reviews() == 2
 
 
 async def test_remove_keeps_the_film_but_drops_review_links_and_search(db: Database) -> None:
