@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 from bot.core.model import Section
 from bot.core.terms import content_words, folded_content_words
-from bot.core.titles import display_title, fold
+from bot.core.titles import ASCII_FOLD_TABLE, display_title, fold
 
 __all__ = ["split_sentences", "summarise"]
 
@@ -541,31 +541,12 @@ class _LoweredReview:
 def _fold_sentences(review: _LoweredReview) -> tuple[str, list[list[str]]]:
     """All the sentences fold()ed, one a line, and each one's folded words."""
     if review.ascii:
-        # fold() of ASCII text is a translate then single spaces: translate them all at once.
-        folded = review.joined.translate(_ASCII_FOLD)
+        # fold() of ASCII text is a translate then single spaces: translate them all at once
+        # (the table keeps line breaks, which part the sentences here).
+        folded = review.joined.translate(ASCII_FOLD_TABLE)
     else:
         folded = "\n".join(map(fold, review.texts))
     return folded, list(map(str.split, folded.split("\n")))
-
-
-def _ascii_fold_table() -> dict[int, str | None]:
-    """titles.fold() of each ASCII character: lower case, "&" to " and ", apostrophes dropped,
-    other punctuation and "_" to spaces. It keeps line breaks, as _fold_sentences needs."""
-    table: dict[int, str | None] = {}
-    for code in range(128):
-        char = chr(code)
-        if char == "'":
-            table[code] = None
-        elif char == "&":
-            table[code] = " and "
-        elif char.isalnum() or char.isspace():
-            table[code] = char.lower()
-        else:
-            table[code] = " "
-    return table
-
-
-_ASCII_FOLD = _ascii_fold_table()
 
 
 class _ContentWords(dict[str, str]):

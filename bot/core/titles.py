@@ -55,7 +55,7 @@ _COMBINING_MARKS = _WithoutCombiningMarks()
 
 def _ascii_fold_table() -> dict[int, str | None]:
     """fold()'s steps for each ASCII character: lower case, "&" to " and ", apostrophes
-    dropped, other punctuation and "_" to spaces."""
+    dropped, other punctuation and "_" to spaces; whitespace is kept as it is."""
     table: dict[int, str | None] = {}
     for code in range(128):
         char = chr(code)
@@ -70,7 +70,8 @@ def _ascii_fold_table() -> dict[int, str | None]:
     return table
 
 
-_ASCII_FOLD = _ascii_fold_table()
+# For str.translate(); summaries fold whole reviews with it at once.
+ASCII_FOLD_TABLE = _ascii_fold_table()
 
 
 def fold(text: str) -> str:
@@ -78,7 +79,7 @@ def fold(text: str) -> str:
     if text.isascii():
         # No accents or compatibility forms to undo: one translate does all the steps below
         # (fold runs on every sentence of every review at load time).
-        return " ".join(text.translate(_ASCII_FOLD).split())
+        return " ".join(text.translate(ASCII_FOLD_TABLE).split())
     text = unicodedata.normalize("NFKD", text.replace("\u00a0", " "))
     if not text.isascii():
         text = text.translate(_COMBINING_MARKS)
