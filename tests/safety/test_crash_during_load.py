@@ -143,7 +143,7 @@ def test_a_killed_load_leaves_all_or_nothing(
         ("reading", rng.uniform(0.05, 0.25)),
         ("writing", rng.uniform(0.0, 0.05)),
         ("writing", rng.uniform(0.2, 1.0)),
-        ("writing", rng.uniform(1.0, 2.0)),
+        ("writing", rng.uniform(0.5, 1.2)),
     ]
     outcomes = []
     for moment, delay in kills:
