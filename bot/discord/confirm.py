@@ -19,9 +19,9 @@ from bot.discord.render import render
 from bot.discord.reporting import (
     UNEXPECTED,
     NotModeratorError,
+    ReportingView,
     context_of,
     describe,
-    report,
     tell,
 )
 from bot.settings import Settings
@@ -34,7 +34,7 @@ NOTHING_STORED = "Nothing was stored."
 Change = Callable[[discord.Interaction[Any]], Awaitable[Reply]]
 
 
-class ConfirmView(discord.ui.View):
+class ConfirmView(ReportingView):
     def __init__(
         self,
         owner_id: int,
@@ -101,11 +101,3 @@ class ConfirmView(discord.ui.View):
             )
         except discord.HTTPException:
             log.debug("preview message gone before its timeout")
-
-    async def on_error(
-        self,
-        interaction: discord.Interaction[Any],
-        error: Exception,
-        item: discord.ui.Item[Any],
-    ) -> None:
-        await report(interaction, error)

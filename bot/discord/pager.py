@@ -12,7 +12,7 @@ import discord
 
 from bot.core.model import Review
 from bot.discord.limits import EMBED_DESCRIPTION, escape, make_embed, split_text
-from bot.discord.reporting import report, tell
+from bot.discord.reporting import ReportingView, tell
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ def review_pages(review: Review) -> list[discord.Embed]:
     ]
 
 
-class ReviewPager(discord.ui.View):
+class ReviewPager(ReportingView):
     def __init__(self, author_id: int, pages: list[discord.Embed]) -> None:
         super().__init__(timeout=PAGER_TIMEOUT)
         self.author_id = author_id
@@ -108,11 +108,3 @@ class ReviewPager(discord.ui.View):
             await self.origin.edit_original_response(view=None)
         except discord.HTTPException:
             log.debug("pager message gone before its timeout")
-
-    async def on_error(
-        self,
-        interaction: discord.Interaction[Any],
-        error: Exception,
-        item: discord.ui.Item[Any],
-    ) -> None:
-        await report(interaction, error)

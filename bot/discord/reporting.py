@@ -101,3 +101,15 @@ async def reporting(interaction: discord.Interaction[Any]) -> AsyncIterator[None
         yield
     except Exception as error:
         await report(interaction, error)
+
+
+class ReportingView(discord.ui.View):
+    """A view whose buttons' and selects' errors reach the user as report() words them."""
+
+    async def on_error(
+        self,
+        interaction: discord.Interaction[Any],
+        error: Exception,
+        item: discord.ui.Item[Any],
+    ) -> None:
+        await report(interaction, error)
