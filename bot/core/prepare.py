@@ -36,11 +36,6 @@ class PreparedReview:
     terms_json: str = "{}"
 
     @property
-    def terms(self) -> dict[str, float]:
-        terms: dict[str, float] = json.loads(self.terms_json)
-        return terms
-
-    @property
     def reading_minutes(self) -> int:
         return reading_minutes(self.word_count)
 

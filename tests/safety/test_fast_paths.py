@@ -210,7 +210,7 @@ def test_a_prepared_review_pickles_to_an_equal_one_with_every_field_set() -> Non
     prepared = prepare_review(parsed, source="moon.txt")
     copy = pickle.loads(pickle.dumps(prepared))
     assert copy == prepared
-    assert copy.parsed.aliases == ("Moon (film)",) and copy.terms == prepared.terms
+    assert copy.parsed.aliases == ("Moon (film)",) and copy.terms_json == prepared.terms_json
     assert type(copy.parsed.keep_exploring[1]) is FilmRef
 
 
