@@ -34,6 +34,9 @@ _FILM_COLUMNS = """
         (SELECT alias FROM film_aliases a WHERE a.film_id = f.id ORDER BY position)) AS aliases
 """
 
+# Values asked for in one IN list (SQLite allows 32,766 parameters a statement).
+_IN_LIST_SLICE = 500
+
 _REVIEW_COLUMNS = """
     r.id, r.film_id, r.tagline, r.director, r.summary, r.summary_authored, r.word_count,
     r.source, r.content_hash, r.added_by, r.added_at, r.updated_at, r.version
@@ -426,6 +429,18 @@ class Database:
         async with self._conn.execute(sql, params) as cursor:
             return await cursor.fetchone()
 
+    async def _fetchall_in(self, sql: str, values: Sequence[Any]) -> list[sqlite3.Row]:
+        """Rows of `sql`, whose `{marks}` stands for the values of an IN list.
+
+        Asked in slices: SQLite refuses a statement with more than 32,766 parameters, and a
+        load or an export of that many reviews would otherwise ask for them all at once.
+        """
+        rows: list[sqlite3.Row] = []
+        for start in range(0, len(values), _IN_LIST_SLICE):
+            part = values[start : start + _IN_LIST_SLICE]
+            rows += await self._fetchall(sql.format(marks=",".join("?" * len(part))), part)
+        return rows
+
     # -- health ------------------------------------------------------------------------
 
     async def schema_version(self) -> int:
@@ -474,11 +489,8 @@ class Database:
         return _film_from_row(row) if row else None
 
     async def films_by_ids(self, film_ids: Sequence[int]) -> list[Film]:
-        if not film_ids:
-            return []
-        marks = ",".join("?" * len(film_ids))
-        rows = await self._fetchall(
-            f"SELECT {_FILM_COLUMNS} FROM films f WHERE f.id IN ({marks})", list(film_ids)
+        rows = await self._fetchall_in(
+            f"SELECT {_FILM_COLUMNS} FROM films f WHERE f.id IN ({{marks}})", film_ids
         )
         by_id = {row[0]: _film_from_row(row) for row in rows}
         return [by_id[i] for i in film_ids if i in by_id]
@@ -525,16 +537,12 @@ class Database:
         keys = sorted(set(key_of.values()))
         known: dict[tuple[str, int], int] = {}
         years_by_key: dict[str, list[tuple[int, int]]] = {}
-        for chunk_start in range(0, len(keys), 500):
-            chunk = keys[chunk_start : chunk_start + 500]
-            rows = await self._fetchall(
-                f"SELECT id, title_key, coalesce(year, 0) FROM films "
-                f"WHERE title_key IN ({','.join('?' * len(chunk))})",
-                chunk,
-            )
-            for film_id, key, year in rows:
-                known[(key, year)] = film_id
-                years_by_key.setdefault(key, []).append((year, film_id))
+        for film_id, key, year in await self._fetchall_in(
+            "SELECT id, title_key, coalesce(year, 0) FROM films WHERE title_key IN ({marks})",
+            keys,
+        ):
+            known[(key, year)] = film_id
+            years_by_key.setdefault(key, []).append((year, film_id))
         result: dict[FilmRef, int] = {}
         undated_missing: list[FilmRef] = []
         for ref in refs:
@@ -576,18 +584,17 @@ class Database:
 
     async def _reviews_from_rows(self, rows: Sequence[Sequence[Any]]) -> list[Review]:
         review_ids = [row[0] for row in rows]
-        marks = ",".join("?" * len(review_ids))
         sections: dict[int, list[Section]] = {i: [] for i in review_ids}
-        for review_id, heading, body in await self._fetchall(
-            f"SELECT review_id, heading, body FROM review_sections "
-            f"WHERE review_id IN ({marks}) ORDER BY review_id, position",
+        for review_id, heading, body in await self._fetchall_in(
+            "SELECT review_id, heading, body FROM review_sections "
+            "WHERE review_id IN ({marks}) ORDER BY review_id, position",
             review_ids,
         ):
             sections[review_id].append(Section(heading, body))
         links: dict[int, list[int]] = {i: [] for i in review_ids}
-        for review_id, film_id in await self._fetchall(
-            f"SELECT review_id, film_id FROM keep_exploring "
-            f"WHERE review_id IN ({marks}) ORDER BY review_id, position",
+        for review_id, film_id in await self._fetchall_in(
+            "SELECT review_id, film_id FROM keep_exploring "
+            "WHERE review_id IN ({marks}) ORDER BY review_id, position",
             review_ids,
         ):
             links[review_id].append(film_id)

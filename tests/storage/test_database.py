@@ -10,6 +10,7 @@ import pytest
 from bot.core.errors import BusyError, ConflictError, NotFoundError
 from bot.core.model import FilmRef, ParsedReview, Section
 from bot.core.prepare import PreparedReview, prepare_review
+from bot.storage import database
 from bot.storage.database import Database, ReviewVersion
 from bot.storage.migrations import LATEST_VERSION
 
@@ -248,3 +249,25 @@ async def test_recommendation_inputs_follow_links_and_terms(db: Database) -> Non
     films = {f.title: f.id for f in await db.all_films()}
     assert inputs.keep_exploring == {films["Moon"]: [films["Gattaca"], films["Solaris"]]}
     assert inputs.review_terms[films["Moon"]]
+
+
+async def test_more_ids_than_sqlite_takes_in_one_statement_are_asked_in_slices(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await db.save_reviews(
+        [make_review("Moon", 2009, [("Gattaca", 1997)]), make_review("Her", 2013, [("Moon", 2009)])]
+        + [make_review(f"Film {n}", 2000, [("Solaris", 1972)]) for n in range(5)],
+        "tester",
+    )
+    films = await db.all_films()
+    wanted = [f.id for f in reversed(films)]
+    # SQLite refuses more than 32,766 parameters in one statement (250,000 as Debian builds it).
+    asked = wanted + list(range(100_000, 360_000))
+    assert [f.id for f in await db.films_by_ids(asked)] == wanted
+    whole = await db.all_reviews()
+    monkeypatch.setattr(database, "_IN_LIST_SLICE", 2)
+    assert await db.all_reviews() == whole
+    assert [f.id for f in await db.films_by_ids([*wanted, 99_999])] == wanted
+    report = await db.save_reviews([make_review("Moon", 2009, [("Her", 2013)])], "tester")
+    assert [o.action for o in report.outcomes] == ["updated"]
+    assert len(await db.all_films()) == len(films)
